@@ -1,0 +1,59 @@
+"""Configuration from the environment, with safe embedded defaults.
+
+``DATABASE_URL`` picks the database (default: an SQLite file under
+``instance/``); ``SECRET_KEY`` signs sessions (default: a random key generated
+once into ``instance/secret_key``, so restarts keep users signed in).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BANK_DIR = PROJECT_ROOT / "questions"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def database_url(instance_path: str) -> str:
+    """The SQLAlchemy URL: ``DATABASE_URL`` (normalised to psycopg 3) or the SQLite default."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'quizapp.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """``SECRET_KEY`` from the environment, or one generated once and kept in instance/."""
+    configured = os.environ.get("SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    key_file = Path(instance_path) / "secret_key"
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: str) -> dict[str, Any]:
+    """The app's settings, read from the environment at start-up."""
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BANK_DIR": os.environ.get("QUIZAPP_BANK_DIR", str(DEFAULT_BANK_DIR)),
+        "AUTO_SETUP": os.environ.get("QUIZAPP_AUTO_SETUP", "1") != "0",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("QUIZAPP_HTTPS", "0") == "1",
+        "QUESTIONS_PER_PAGE": 25,
+    }

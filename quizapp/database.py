@@ -1,0 +1,67 @@
+"""Database plumbing shared by every backend: SQLite pragmas and a set-up lock."""
+
+from __future__ import annotations
+
+import fcntl
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+_installed = False
+
+
+def install_sqlite_pragmas() -> None:
+    """Every SQLite connection gets WAL, enforced foreign keys and a busy timeout.
+
+    WAL lets readers and a writer work at once (several gunicorn workers), and
+    the busy timeout makes a second writer wait instead of failing at once.
+    """
+    global _installed
+    if _installed:
+        return
+    event.listen(Engine, "connect", _set_sqlite_pragmas)
+    _installed = True
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@contextmanager
+def setup_lock(engine: Engine, lock_dir: str, name: str = "quizapp-setup") -> Iterator[None]:
+    """Hold a lock across processes while one of them migrates and loads the bank.
+
+    On PostgreSQL it is an advisory lock, so workers on different machines
+    agree; elsewhere a file lock in the instance folder serialises the workers
+    of one machine. The others wait, then find nothing left to do.
+    """
+    if engine.dialect.name == "postgresql":
+        key = zlib.crc32(name.encode())
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+        return
+    lock_path = Path(lock_dir) / f"{name}.lock"
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,86 @@
+"""The bank browser through the Flask test client."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Question
+
+
+def any_question(app: Flask, **where: str) -> Question:
+    with app.app_context():
+        query = select(Question).filter_by(**where).order_by(Question.id).limit(1)
+        question = db.session.scalar(query)
+        assert question is not None
+        db.session.expunge(question)
+        return question
+
+
+def test_home_leads_to_the_bank(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/bank/")
+
+
+def test_index_lists_questions_with_counts(client: FlaskClient) -> None:
+    page = client.get("/bank/").get_data(as_text=True)
+    assert "Question bank" in page
+    assert "Vote counts" in page
+    assert "Page 1 of" in page
+
+
+def test_search_finds_by_answer_words(client: FlaskClient) -> None:
+    page = client.get("/bank/?q=aurora").get_data(as_text=True)
+    assert "match" in page
+    assert "Aurora" in page
+    empty = client.get("/bank/?q=zzzznothing").get_data(as_text=True)
+    assert "No question matches" in empty
+
+
+def test_filter_by_category_kind_and_tag(app: Flask, client: FlaskClient) -> None:
+    question = any_question(app, category="vote-counts", kind="number")
+    page = client.get("/bank/?category=vote-counts&kind=number").get_data(as_text=True)
+    assert question.prompt in page
+    assert "badge-dates" not in page
+    tagged = client.get("/bank/?tag=trotsky").get_data(as_text=True)
+    items = tagged.split('class="question-item"')[1:]
+    assert items
+    assert all('href="/bank/?tag=trotsky"' in item for item in items)
+
+
+def test_unknown_filter_value_is_ignored_with_a_message(client: FlaskClient) -> None:
+    response = client.get("/bank/?category=nonsense")
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_detail_shows_answer_explanation_and_highlighted_evidence(
+    app: Flask, client: FlaskClient
+) -> None:
+    question = any_question(app, kind="short")
+    page = client.get(f"/bank/{question.id}").get_data(as_text=True)
+    assert question.explanation.split()[0] in page
+    assert "<mark>" in page
+    first_word = question.evidence.split()[0]
+    marked = page.split("<mark>", 1)[1].split("</mark>", 1)[0]
+    assert first_word.replace("&", "&amp;").replace('"', "&#34;") in marked
+    assert "Show the answer" in page
+
+
+def test_detail_shows_the_note_where_the_texts_disagree(client: FlaskClient, app: Flask
+                                                        ) -> None:
+    with app.app_context():
+        question = db.session.scalar(
+            select(Question).where(Question.note.is_not(None)).limit(1))
+        qid = question.id
+    page = client.get(f"/bank/{qid}").get_data(as_text=True)
+    assert "Note on the sources" in page
+
+
+def test_unknown_question_is_404(client: FlaskClient) -> None:
+    response = client.get("/bank/no-such-question")
+    assert response.status_code == 404
+    assert "Not Found" in response.get_data(as_text=True)
