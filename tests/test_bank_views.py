@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -43,7 +44,7 @@ def test_search_finds_by_answer_words(client: FlaskClient) -> None:
 def test_filter_by_category_kind_and_tag(app: Flask, client: FlaskClient) -> None:
     question = any_question(app, category="vote-counts", kind="number")
     page = client.get("/bank/?category=vote-counts&kind=number").get_data(as_text=True)
-    assert question.prompt in page
+    assert str(escape(question.prompt)) in page
     assert "badge-dates" not in page
     tagged = client.get("/bank/?tag=trotsky").get_data(as_text=True)
     items = tagged.split('class="question-item"')[1:]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from quizapp.bank.forms import BankFilterForm
+from quizapp.bank.forms import BankFilterForm, options
 from quizapp.bank.queries import active_questions, category_counts, tag_counts
 from quizapp.core.bank import read_sources
 from quizapp.core.sources import Passage, Source, passage_around
@@ -20,7 +20,7 @@ bp = Blueprint("bank", __name__, url_prefix="/bank", template_folder="templates"
 def index() -> str:
     form = BankFilterForm(request.args)
     tags = tag_counts()
-    form.tag.choices = [("", "All tags")] + [(tag, f"{tag} ({n})") for tag, n in tags]
+    form.tag.choices = options("All tags", [(tag, f"{tag} ({n})") for tag, n in tags])
     filters = {"search": "", "category": "", "kind": "", "tag": ""}
     if form.validate():
         filters = {"search": form.q.data or "", "category": form.category.data or "",

@@ -42,7 +42,8 @@ def test_not_a_number(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["10 to 2", "10-2", "10:2", "10–2", "ten to two", "10 votes to 2", "10 vs 2", "10 2"]
+    "text",
+    ["10 to 2", "10-2", "10:2", "10\u20132", "ten to two", "10 votes to 2", "10 vs 2", "10 2"],
 )
 def test_vote_counts_in_any_shape(text: str) -> None:
     assert parse_vote(text) == (10, 2)
