@@ -138,3 +138,29 @@ def test_bank_check_names_bad_yaml_and_duplicates(bank_copy: Path, app_factory: 
     assert result.exit_code == 1
     assert "slogans.yaml: is not valid YAML at line " in result.output
     assert f"events.yaml: {events['questions'][0]['id']}: id: duplicate id" in result.output
+
+
+def test_several_workers_starting_at_once_set_up_once(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    """Like gunicorn's workers: four processes start on one empty database together."""
+    env = {**os.environ, "DATABASE_URL": fresh_database_url, "SECRET_KEY": "x",
+           "QUIZAPP_INSTANCE_PATH": str(tmp_path / "instance")}
+    script = (
+        "from quizapp import create_app\n"
+        "from quizapp.extensions import db\n"
+        "from quizapp.models import Question\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    print(db.session.query(Question).count())\n"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    results = [worker.communicate(timeout=120) for worker in workers]
+    expected = str(len(load_bank(REPO_BANK).questions))
+    for worker, (out, err) in zip(workers, results, strict=True):
+        assert worker.returncode == 0, err
+        assert out.strip() == expected
