@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import click
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, render_template
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from quizapp.config import MIGRATIONS_DIR, build_config
-from quizapp.extensions import csrf, db, migrate
+from quizapp.extensions import csrf, db, login_manager, migrate
 
 
 def create_app(
@@ -39,6 +41,7 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    login_manager.init_app(app)
 
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -72,13 +75,13 @@ def _auto_setup_wanted(app: Flask) -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from quizapp.auth.views import bp as auth_bp
     from quizapp.bank.views import bp as bank_bp
+    from quizapp.home.views import bp as home_bp
+    from quizapp.study.views import bp as study_bp
 
-    app.register_blueprint(bank_bp)
-
-    @app.get("/")
-    def index() -> Any:
-        return redirect(url_for("bank.index"))
+    for blueprint in (home_bp, auth_bp, bank_bp, study_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -95,3 +98,12 @@ def _register_template_helpers(app: Flask) -> None:
     from quizapp.core.bank import CATEGORY_LABELS, KIND_LABELS
 
     app.jinja_env.globals.update(category_labels=CATEGORY_LABELS, kind_labels=KIND_LABELS)
+    app.jinja_env.filters["localtime"] = _local_time
+
+
+def _local_time(moment: datetime) -> str:
+    """A moment in the signed-in user's time zone, as people read it."""
+    from quizapp.core.scheduling import timezone_or_utc
+
+    zone = timezone_or_utc(getattr(current_user, "timezone", None))
+    return moment.astimezone(zone).strftime("%a %d %b at %H:%M")

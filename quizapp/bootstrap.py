@@ -31,3 +31,9 @@ def prepare_database(app: Flask) -> SyncReport:
     if report.changed:
         log.info("question bank synced: %s", report.summary())
     return report
+
+
+def ensure_schema(app: Flask) -> None:
+    """Migrate to the latest schema (under the set-up lock), for commands that need it."""
+    with setup_lock(db.engine, app.instance_path):
+        upgrade(directory=str(MIGRATIONS_DIR))

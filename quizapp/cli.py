@@ -1,4 +1,4 @@
-"""``flask`` commands: ``flask --app quizapp bank check|load|export``."""
+"""``flask`` commands: ``bank check|load|export`` and ``users create|promote``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from quizapp.bank_store import sync_bank
+from quizapp.bootstrap import ensure_schema
 from quizapp.core.bank import load_bank, read_bank
 from quizapp.extensions import db
+from quizapp.models import User
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
 
@@ -33,6 +36,7 @@ def bank_check() -> None:
 def bank_load() -> None:
     """Sync the bank into the database by stable id (safe to run again)."""
     bank = load_bank(current_app.config["BANK_DIR"])
+    ensure_schema(current_app)
     report = sync_bank(db.session, bank)
     db.session.commit()
     click.echo(f"bank loaded: {report.summary()}")
@@ -46,5 +50,43 @@ def bank_export() -> None:
     click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
+users_cli = AppGroup("users", help="Create accounts and manage roles.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", help="Display name (default: the username).")
+@click.option("--teacher", is_flag=True, help="Make the account a teacher.")
+@click.password_option(help="Password (prompted for if not given).")
+def users_create(username: str, display_name: str | None, teacher: bool, password: str) -> None:
+    """Create an account (a student unless --teacher)."""
+    username = username.strip().lower()
+    ensure_schema(current_app)
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"username '{username}' is taken")
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    user = User(username=username, display_name=display_name or username,
+                role="teacher" if teacher else "student")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {user.role} '{username}'")
+
+
+@users_cli.command("promote")
+@click.argument("username")
+def users_promote(username: str) -> None:
+    """Make an existing account a teacher."""
+    ensure_schema(current_app)
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account named '{username}'")
+    user.role = "teacher"
+    db.session.commit()
+    click.echo(f"'{user.username}' is now a teacher")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(bank_cli)
+    app.cli.add_command(users_cli)

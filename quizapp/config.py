@@ -46,6 +46,7 @@ def secret_key(instance_path: str) -> str:
 
 def build_config(instance_path: str) -> dict[str, Any]:
     """The app's settings, read from the environment at start-up."""
+    https = os.environ.get("QUIZAPP_HTTPS", "0") == "1"
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -54,6 +55,9 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "AUTO_SETUP": os.environ.get("QUIZAPP_AUTO_SETUP", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("QUIZAPP_HTTPS", "0") == "1",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
         "QUESTIONS_PER_PAGE": 25,
     }

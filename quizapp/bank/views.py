@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from quizapp.bank.forms import BankFilterForm, options
 from quizapp.bank.queries import active_questions, category_counts, tag_counts
-from quizapp.core.bank import read_sources
-from quizapp.core.sources import Passage, Source, passage_around
 from quizapp.extensions import db
 from quizapp.models import Question
+from quizapp.texts import evidence_in_context
 
 bp = Blueprint("bank", __name__, url_prefix="/bank", template_folder="templates")
 
@@ -41,22 +38,5 @@ def detail(question_id: str) -> str:
     question = db.session.get(Question, question_id)
     if question is None:
         abort(404)
-    sources = _sources()
-    evidence = [
-        (sources.get(item.source), item, _passage(sources.get(item.source), item.quote))
-        for item in question.to_core().all_evidence
-    ]
-    return render_template("bank/detail.html", question=question, evidence=evidence)
-
-
-def _sources() -> dict[str, Source]:
-    """The source texts, read once per process: they change only with a deploy."""
-    cached = current_app.extensions.get("quizapp_sources")
-    if cached is None:
-        cached = read_sources(Path(current_app.config["BANK_DIR"]) / "sources")
-        current_app.extensions["quizapp_sources"] = cached
-    return cached
-
-
-def _passage(source: Source | None, quote: str) -> Passage | None:
-    return passage_around(source.text, quote) if source else None
+    return render_template("bank/detail.html", question=question,
+                           evidence=evidence_in_context(question))

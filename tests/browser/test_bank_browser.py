@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 def test_search_open_and_see_evidence(page: Page) -> None:
     page.goto("/")
+    page.get_by_role("link", name="Browse the question bank").click()
     expect(page.get_by_role("heading", name="Question bank")).to_be_visible()
 
     page.get_by_label("Search").fill("Aurora")

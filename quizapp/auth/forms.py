@@ -1,0 +1,80 @@
+"""Sign-up, sign-in and study-settings forms (all CSRF-protected by Flask-WTF)."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
+
+USERNAME_RULE = Regexp(
+    r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, dots, hyphens and underscores only."
+)
+_ZONES = sorted(available_timezones())
+
+
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(zone, zone.replace("_", " ")) for zone in _ZONES]
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Sign in")
+
+
+class RegisterForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(3, 40), USERNAME_RULE])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(1, 80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(8, 200)])
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
+    timezone = SelectField("Time zone", choices=timezone_choices(), default="UTC")
+    submit = SubmitField("Create account")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SettingsForm(FlaskForm):
+    display_name = StringField("Your name", validators=[DataRequired(), Length(1, 80)])
+    timezone = SelectField("Time zone", choices=timezone_choices())
+    answer_mode = RadioField(
+        "How you answer",
+        choices=[SelectChoice("type", "Type or choose the answer; it is checked for you"),
+                 SelectChoice("flip", "Flip the card and rate yourself")],
+    )
+    desired_retention = DecimalField(
+        "Desired retention", places=2,
+        validators=[DataRequired(), NumberRange(0.70, 0.99,
+                    "Choose between 0.70 and 0.99: higher means more reviews.")],
+    )
+    new_per_day = IntegerField("New cards per day", validators=[NumberRange(0, 500)])
+    max_reviews_per_day = IntegerField("Maximum reviews per day",
+                                       validators=[NumberRange(1, 5000)])
+    study_categories = MultiCheckboxField(
+        "Categories to study (none ticked means all)",
+        choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+    )
+    submit = SubmitField("Save settings")
+
+    def validate_new_per_day(self, field: IntegerField) -> None:
+        if field.data is None:
+            raise ValidationError("Enter a whole number.")

@@ -1,0 +1,108 @@
+"""Accounts: register, sign in and out, and each student's study settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from quizapp.auth.forms import LoginForm, RegisterForm, SettingsForm
+from quizapp.auth.security import (
+    clear_failures,
+    is_safe_next,
+    record_failure,
+    too_many_failures,
+)
+from quizapp.extensions import db, login_manager
+from quizapp.models import User
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _next_url() -> str:
+    target = request.args.get("next")
+    return target if is_safe_next(target) else url_for("home.index")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data.strip().lower(),
+                    display_name=form.display_name.data.strip(),
+                    timezone=form.timezone.data, role="student")
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.username.errors.append("That username is taken; choose another.")
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.display_name}! Your first cards are ready.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(_next_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        address = request.remote_addr or "unknown"
+        if too_many_failures(username, address):
+            form.password.errors.append(
+                "Too many failed attempts. Wait 15 minutes, then try again.")
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.check_password(form.password.data):
+            record_failure(username, address)
+            form.password.errors.append("Wrong username or password.")
+            return render_template("auth/login.html", form=form), 200
+        clear_failures(username)
+        db.session.commit()
+        login_user(user)
+        return redirect(_next_url())
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | Response:
+    user: User = current_user  # type: ignore[assignment]
+    form = SettingsForm(obj=user)
+    if request.method == "GET":
+        form.desired_retention.data = Decimal(str(user.desired_retention))
+    if form.validate_on_submit():
+        user.display_name = form.display_name.data.strip()
+        user.timezone = form.timezone.data
+        user.answer_mode = form.answer_mode.data
+        user.desired_retention = float(form.desired_retention.data)
+        user.new_per_day = form.new_per_day.data
+        user.max_reviews_per_day = form.max_reviews_per_day.data
+        user.study_categories = list(form.study_categories.data or [])
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form)

@@ -1,0 +1,219 @@
+"""Scheduling policy over the ``fsrs`` package: what to review, when, and how it went.
+
+FSRS itself (stability, difficulty, intervals) comes from py-fsrs; this module
+decides the policy around it: fuzzing is off so a card's state can always be
+rebuilt from its review log, a rating is proposed from the grader's verdict
+and the time taken, the study day rolls over at midnight in the student's own
+time zone, and the next card is picked due-first without repeating itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fsrs import Card, Rating, Scheduler, State
+
+#: A card failed this many times is a leech: it needs a new approach, not more drilling.
+LEECH_LAPSES = 8
+#: Learning cards due within this window may be shown early when nothing else waits.
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+class Grade(IntEnum):
+    """The four answer buttons, numbered as the keys that press them."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's FSRS memory state, as stored per user and question."""
+
+    state: int = State.Learning.value
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.last_review is None
+
+    def to_fsrs(self, now: datetime) -> Card:
+        return Card(
+            state=State(self.state), step=self.step, stability=self.stability,
+            difficulty=self.difficulty, due=self.due or now, last_review=self.last_review,
+        )
+
+    @classmethod
+    def from_fsrs(cls, card: Card) -> CardState:
+        return cls(
+            state=int(card.state), step=card.step, stability=card.stability,
+            difficulty=card.difficulty, due=card.due, last_review=card.last_review,
+        )
+
+
+@dataclass(frozen=True)
+class PastReview:
+    """What replaying a review needs: the rating, its time, the retention then in force."""
+
+    grade: Grade
+    reviewed_at: datetime
+    desired_retention: float
+
+
+def make_scheduler(desired_retention: float = 0.9) -> Scheduler:
+    """An FSRS scheduler without fuzzing, so replaying a log reproduces the state."""
+    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+
+
+def review(
+    state: CardState | None, grade: Grade, now: datetime, desired_retention: float = 0.9
+) -> CardState:
+    """The card's state after answering it with ``grade`` at ``now``."""
+    current = (state or CardState()).to_fsrs(now)
+    card, _log = make_scheduler(desired_retention).review_card(current, Rating(grade), now)
+    return CardState.from_fsrs(card)
+
+
+def rebuild(reviews: Iterable[PastReview]) -> CardState | None:
+    """Replay a card's review log from the start; None for a card never reviewed."""
+    state: CardState | None = None
+    for past in sorted(reviews, key=lambda r: r.reviewed_at):
+        state = review(state, past.grade, past.reviewed_at, past.desired_retention)
+    return state
+
+
+def next_intervals(
+    state: CardState | None, now: datetime, desired_retention: float = 0.9
+) -> dict[Grade, timedelta]:
+    """How long until the card is due again after each button, for labelling them."""
+    return {
+        grade: review(state, grade, now, desired_retention).due - now  # type: ignore[operator]
+        for grade in Grade
+    }
+
+
+def format_interval(interval: timedelta) -> str:
+    """A short human interval, like Anki's buttons: "1m", "10m", "3h", "4d", "2.5mo", "1.2y"."""
+    seconds = max(interval.total_seconds(), 0)
+    if seconds < 3600:
+        return f"{max(round(seconds / 60), 1)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")
+
+
+def propose_grade(correct: bool, near_miss: bool, seconds_taken: float) -> Grade:
+    """The button a typed answer suggests; the student may still pick another.
+
+    Wrong is Again; a near miss (typo) or a slow right answer is Hard; a quick
+    right answer is Easy; otherwise Good.
+    """
+    if not correct:
+        return Grade.AGAIN
+    if near_miss or seconds_taken > 25:
+        return Grade.HARD
+    if seconds_taken < 6:
+        return Grade.EASY
+    return Grade.GOOD
+
+
+def is_leech(lapses: int) -> bool:
+    return lapses >= LEECH_LAPSES
+
+
+def timezone_or_utc(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def study_day(now: datetime, timezone: str | None) -> date:
+    """The calendar day ``now`` falls on for the student."""
+    return now.astimezone(timezone_or_utc(timezone)).date()
+
+
+def day_start(now: datetime, timezone: str | None) -> datetime:
+    """The UTC instant the student's current day began (local midnight)."""
+    zone = timezone_or_utc(timezone)
+    local_midnight = datetime.combine(study_day(now, timezone), time(0), tzinfo=zone)
+    return local_midnight.astimezone(UTC)
+
+
+def streak(review_days: Iterable[date], today: date) -> int:
+    """Consecutive days with at least one review, ending today (or yesterday, if not yet)."""
+    days = set(review_days)
+    cursor = today if today in days else today - timedelta(days=1)
+    count = 0
+    while cursor in days:
+        count += 1
+        cursor -= timedelta(days=1)
+    return count
+
+
+@dataclass(frozen=True)
+class QueueCard:
+    """A started card as the picker sees it."""
+
+    question_id: str
+    due: datetime
+    is_learning: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much more the student may do today."""
+
+    new_left: int
+    reviews_left: int
+
+
+def pick_next(
+    started: Sequence[QueueCard],
+    new_question_ids: Sequence[str],
+    limits: Limits,
+    now: datetime,
+    last_question_id: str | None = None,
+) -> tuple[str, bool] | None:
+    """The next question to show and whether it is new, or None when done for now.
+
+    Due cards come first, most overdue first; then new cards while the day's
+    limit allows; then learning cards due within ``LEARN_AHEAD``. The card just
+    answered is shown again only when nothing else waits.
+    """
+    due = sorted((c for c in started if c.due <= now), key=lambda c: c.due)
+    if limits.reviews_left <= 0:
+        due = [c for c in due if c.is_learning]
+    ahead = sorted(
+        (c for c in started if now < c.due <= now + LEARN_AHEAD and c.is_learning),
+        key=lambda c: c.due,
+    )
+    new = list(new_question_ids) if limits.new_left > 0 else []
+    for pool, is_new in ((due, False), (new, True), (ahead, False)):
+        for item in pool:
+            qid = item if isinstance(item, str) else item.question_id
+            if qid != last_question_id:
+                return qid, is_new
+    for pool in (due, ahead):
+        if any(card.question_id == last_question_id for card in pool):
+            return last_question_id, False  # type: ignore[return-value]
+    return None

@@ -1,0 +1,20 @@
+"""The front door: a welcome for visitors, a study dashboard for students."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from quizapp.models import utcnow
+from quizapp.study import service
+from quizapp.study.forms import UndoForm
+
+bp = Blueprint("home", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index() -> str:
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    stats = service.home_stats(current_user, utcnow())  # type: ignore[arg-type]
+    return render_template("home/dashboard.html", stats=stats, undo_form=UndoForm())

@@ -1,0 +1,258 @@
+"""Study persistence: the queue, recording a review with its card state, undo.
+
+Each review is written in one transaction with the card state it produces, so
+the card and its log never disagree. A review names the presentation it
+answers (question and how many reviews the card had when shown); a unique
+constraint on it means a form sent twice records one review.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.core.grading import Verdict, grade
+from quizapp.core.scheduling import (
+    LEECH_LAPSES,
+    CardState,
+    Grade,
+    Limits,
+    PastReview,
+    QueueCard,
+    day_start,
+    is_leech,
+    pick_next,
+    rebuild,
+    review,
+    streak,
+    study_day,
+    timezone_or_utc,
+)
+from quizapp.extensions import db
+from quizapp.models import Card, Question, Review, User
+
+
+def presentation_key(question_id: str, reps: int) -> str:
+    """Names one showing of a card: answering it again needs a fresh showing."""
+    return f"{question_id}:{reps}"
+
+
+def card_for(user: User, question_id: str) -> Card | None:
+    return db.session.scalar(
+        select(Card).where(Card.user_id == user.id, Card.question_id == question_id))
+
+
+def card_state(card: Card | None) -> CardState | None:
+    if card is None:
+        return None
+    return CardState(state=card.state, step=card.step, stability=card.stability,
+                     difficulty=card.difficulty, due=card.due, last_review=card.last_review)
+
+
+def _study_filter(user: User) -> list:
+    conditions = [Question.retired_at.is_(None)]
+    if user.study_categories:
+        conditions.append(Question.category.in_(user.study_categories))
+    return conditions
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    new_done: int
+    reviews_done: int
+
+
+def today_counts(user: User, now: datetime) -> TodayCounts:
+    since = day_start(now, user.timezone)
+    rows = db.session.execute(
+        select(Review.was_new, func.count())
+        .where(Review.user_id == user.id, Review.reviewed_at >= since)
+        .group_by(Review.was_new)
+    )
+    counts = {bool(was_new): count for was_new, count in rows}
+    return TodayCounts(new_done=counts.get(True, 0), reviews_done=counts.get(False, 0))
+
+
+def limits_for(user: User, now: datetime) -> Limits:
+    done = today_counts(user, now)
+    return Limits(new_left=max(user.new_per_day - done.new_done, 0),
+                  reviews_left=max(user.max_reviews_per_day - done.reviews_done, 0))
+
+
+def started_cards(user: User) -> list[QueueCard]:
+    rows = db.session.execute(
+        select(Card.question_id, Card.due, Card.state)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, *_study_filter(user))
+    )
+    return [QueueCard(qid, due, is_learning=state != 2) for qid, due, state in rows]
+
+
+def new_question_ids(user: User) -> list[str]:
+    """Questions the student has not started, in a stable mixed order of their own."""
+    started = select(Card.question_id).where(Card.user_id == user.id)
+    ids = db.session.scalars(
+        select(Question.id).where(*_study_filter(user), Question.id.not_in(started)))
+    return sorted(ids, key=lambda qid: hashlib.sha256(f"{user.id}:{qid}".encode()).digest())
+
+
+@dataclass(frozen=True)
+class Next:
+    question: Question
+    card: Card | None
+    is_new: bool
+
+    @property
+    def presentation(self) -> str:
+        return presentation_key(self.question.id, self.card.reps if self.card else 0)
+
+
+def next_card(user: User, now: datetime, last_question_id: str | None) -> Next | None:
+    picked = pick_next(started_cards(user), new_question_ids(user), limits_for(user, now), now,
+                       last_question_id)
+    if picked is None:
+        return None
+    question_id, is_new = picked
+    question = db.session.get(Question, question_id)
+    assert question is not None
+    return Next(question, card_for(user, question_id), is_new)
+
+
+def upcoming_due(user: User, now: datetime) -> datetime | None:
+    """When the next started card comes due, for "come back at ..." messages."""
+    return db.session.scalar(
+        select(func.min(Card.due)).join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.due > now, *_study_filter(user)))
+
+
+def regrade(question: Question, response: str | None) -> Verdict | None:
+    """The server's own verdict on a typed response (never the browser's)."""
+    return grade(question.to_core(), response) if response is not None else None
+
+
+def record_review(
+    user: User, question: Question, presentation: str, rating: Grade,
+    response: str | None, duration_ms: int | None, now: datetime,
+) -> Review | None:
+    """Save a review and the card state it leads to, together; None if already saved.
+
+    A stale or repeated presentation (double click, refresh, back button)
+    changes nothing.
+    """
+    card = db.session.scalar(
+        select(Card).where(Card.user_id == user.id, Card.question_id == question.id)
+        .with_for_update())
+    reps = card.reps if card else 0
+    if presentation != presentation_key(question.id, reps):
+        db.session.rollback()
+        return None
+    was_new = card is None
+    if card is None:
+        card = Card(user_id=user.id, question_id=question.id, reps=0, lapses=0)
+        db.session.add(card)
+    _apply(card, review(card_state(card) if not was_new else None, rating, now,
+                        user.desired_retention))
+    card.reps = reps + 1
+    card.lapses = (card.lapses or 0) + (1 if rating == Grade.AGAIN else 0)
+    verdict = regrade(question, response)
+    entry = Review(
+        card=card, user_id=user.id, question_id=question.id, presentation=presentation,
+        rating=int(rating), was_new=was_new, response=response,
+        correct=verdict.correct if verdict else None,
+        near_miss=verdict.near_miss if verdict else False,
+        duration_ms=duration_ms, desired_retention=user.desired_retention, reviewed_at=now,
+    )
+    db.session.add(entry)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return entry
+
+
+def _apply(card: Card, state: CardState) -> None:
+    card.state = state.state
+    card.step = state.step
+    card.stability = state.stability
+    card.difficulty = state.difficulty
+    card.due = state.due  # type: ignore[assignment]
+    card.last_review = state.last_review
+
+
+def rebuilt_state(card: Card) -> CardState | None:
+    """The card's state replayed from its review log alone."""
+    return rebuild(
+        PastReview(Grade(r.rating), r.reviewed_at, r.desired_retention) for r in card.reviews)
+
+
+def undo_last_review(user: User) -> str | None:
+    """Take back the student's latest review: the log entry and the card state both.
+
+    Returns the question id, so that card can be shown again; None if there
+    is nothing to undo.
+    """
+    last = db.session.scalar(
+        select(Review).where(Review.user_id == user.id)
+        .order_by(Review.reviewed_at.desc(), Review.id.desc()).limit(1))
+    if last is None:
+        return None
+    card = last.card
+    question_id = card.question_id
+    card.reviews.remove(last)
+    db.session.flush()
+    state = rebuilt_state(card)
+    if state is None:
+        db.session.delete(card)
+    else:
+        _apply(card, state)
+        card.reps = len(card.reviews)
+        card.lapses = sum(1 for r in card.reviews if r.rating == Grade.AGAIN)
+    db.session.commit()
+    return question_id
+
+
+@dataclass(frozen=True)
+class HomeStats:
+    due_now: int
+    new_available: int
+    new_done: int
+    reviews_done: int
+    streak_days: int
+    leeches: list[Question]
+    total_started: int
+
+
+def home_stats(user: User, now: datetime) -> HomeStats:
+    cards = started_cards(user)
+    limits = limits_for(user, now)
+    done = today_counts(user, now)
+    due_now = sum(1 for card in cards if card.due <= now)
+    new_available = min(len(new_question_ids(user)), limits.new_left)
+    return HomeStats(
+        due_now=min(due_now, limits.reviews_left) if limits.reviews_left else 0,
+        new_available=new_available, new_done=done.new_done,
+        reviews_done=done.reviews_done, streak_days=_streak(user, now),
+        leeches=leeches(user), total_started=len(cards),
+    )
+
+
+def _streak(user: User, now: datetime) -> int:
+    zone = timezone_or_utc(user.timezone)
+    times = db.session.scalars(select(Review.reviewed_at).where(Review.user_id == user.id))
+    return streak({moment.astimezone(zone).date() for moment in times},
+                  study_day(now, user.timezone))
+
+
+def leeches(user: User) -> list[Question]:
+    return list(db.session.scalars(
+        select(Question).join(Card, Card.question_id == Question.id)
+        .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES).order_by(Question.id)))
+
+
+def card_is_leech(card: Card | None) -> bool:
+    return card is not None and is_leech(card.lapses)

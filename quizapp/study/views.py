@@ -1,0 +1,175 @@
+"""Spaced-repetition study: show a card, check the answer, save the rating, undo."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from quizapp.core.grading import order_response
+from quizapp.core.scheduling import (
+    Grade,
+    format_interval,
+    next_intervals,
+    propose_grade,
+)
+from quizapp.extensions import db
+from quizapp.models import Question, User, utcnow
+from quizapp.study import service
+from quizapp.study.forms import AnswerForm, ReviewForm, UndoForm
+from quizapp.texts import evidence_in_context
+
+bp = Blueprint("study", __name__, url_prefix="/study", template_folder="templates")
+
+MAX_DURATION_MS = 10 * 60 * 1000
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every study page is the signed-in student's own."""
+
+
+def _user() -> User:
+    return current_user  # type: ignore[return-value]
+
+
+@bp.get("/")
+def show() -> str:
+    now = utcnow()
+    user = _user()
+    wanted = session.pop("undo_question", None)
+    following = None
+    if wanted:
+        question = db.session.get(Question, wanted)
+        if question is not None and question.retired_at is None:
+            card = service.card_for(user, wanted)
+            following = service.Next(question, card, card is None)
+    if following is None:
+        following = service.next_card(user, now, session.get("last_question"))
+    if following is None:
+        return render_template("study/done.html", upcoming=service.upcoming_due(user, now),
+                               stats=service.home_stats(user, now), undo_form=UndoForm())
+    form = AnswerForm(question_id=following.question.id,
+                      presentation=following.presentation,
+                      shown_at=str(int(time.time() * 1000)))
+    return _front(following.question, form, following.is_new, following.card)
+
+
+def _front(question: Question, form: AnswerForm, is_new: bool, card: Any,
+           status: int = 200) -> Any:
+    shuffler = random.Random(f"{_user().id}:{form.presentation.data}")
+    choices = list(question.choices or [])
+    shuffler.shuffle(choices)
+    order_items = list(question.answer) if question.kind == "order" else []
+    shuffler.shuffle(order_items)
+    page = render_template(
+        "study/front.html", question=question, form=form, is_new=is_new, choices=choices,
+        order_items=order_items, leech=service.card_is_leech(card),
+        answer_mode=_user().answer_mode, undo_form=UndoForm(),
+    )
+    return page, status
+
+
+@bp.post("/answer")
+def answer() -> Any:
+    user = _user()
+    form = AnswerForm()
+    question = _question_or_404(form.question_id.data)
+    if not form.validate_on_submit():
+        return _front(question, form, False, None, status=400)
+    card = service.card_for(user, question.id)
+    if form.presentation.data != service.presentation_key(question.id,
+                                                          card.reps if card else 0):
+        flash("That card was already answered; here is the next one.", "info")
+        return redirect(url_for("study.show"))
+    duration_ms = _duration(form.shown_at.data)
+    flipped = bool(form.flip.data)
+    response = None if flipped else _response_for(question, form)
+    if not flipped and question.kind == "order" and response is None:
+        form.response.errors = ["Place every event exactly once."]
+        return _front(question, form, card is None, card, status=400)
+    verdict = service.regrade(question, response) if response is not None else None
+    proposed = (propose_grade(verdict.correct, verdict.near_miss, duration_ms / 1000)
+                if verdict else None)
+    now = utcnow()
+    intervals = next_intervals(service.card_state(card), now, user.desired_retention)
+    review_form = ReviewForm(question_id=question.id, presentation=form.presentation.data,
+                             response=response or "", duration_ms=str(duration_ms))
+    return render_template(
+        "study/back.html", question=question, verdict=verdict, response=response,
+        proposed=proposed or Grade.GOOD, suggested=proposed is not None,
+        grades=list(Grade), intervals={g: format_interval(i) for g, i in intervals.items()},
+        form=review_form, undo_form=UndoForm(), leech=service.card_is_leech(card),
+        evidence=evidence_in_context(question),
+    )
+
+
+def _response_for(question: Question, form: AnswerForm) -> str | None:
+    """What the student answered, from the text box, a choice, or the order selects."""
+    if question.kind != "order":
+        return (form.response.data or "").strip()
+    count = len(question.answer)
+    chosen = [request.form.get(f"position-{n}", "") for n in range(1, count + 1)]
+    if sorted(chosen) != sorted(question.answer):
+        return None
+    return order_response(chosen)
+
+
+def _duration(shown_at: str | None) -> int:
+    try:
+        elapsed = int(time.time() * 1000) - int(shown_at or "")
+    except ValueError:
+        return 0
+    return min(max(elapsed, 0), MAX_DURATION_MS)
+
+
+@bp.post("/review")
+def save_review() -> Response:
+    user = _user()
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the four ratings.", "error")
+        return redirect(url_for("study.show"))
+    question = _question_or_404(form.question_id.data)
+    response = form.response.data if form.response.data else None
+    duration = _duration_value(form.duration_ms.data)
+    saved = service.record_review(user, question, form.presentation.data,
+                                  Grade(form.rating.data), response, duration, utcnow())
+    if saved is None:
+        flash("That answer was already recorded.", "info")
+    session["last_question"] = question.id
+    return redirect(url_for("study.show"))
+
+
+def _duration_value(text: str | None) -> int | None:
+    try:
+        return min(max(int(text or ""), 0), MAX_DURATION_MS)
+    except ValueError:
+        return None
+
+
+@bp.post("/undo")
+def undo() -> Response:
+    form = UndoForm()
+    if not form.validate_on_submit():
+        abort(400)
+    question_id = service.undo_last_review(_user())
+    if question_id is None:
+        flash("There is nothing to undo.", "info")
+    else:
+        session["undo_question"] = question_id
+        session.pop("last_question", None)
+        flash("Your last review was undone. Here is that card again.", "success")
+    return redirect(url_for("study.show"))
+
+
+def _question_or_404(question_id: str | None) -> Question:
+    question = db.session.get(Question, question_id or "")
+    if question is None:
+        abort(404)
+    return question

@@ -1,0 +1,171 @@
+"""Studying through the client: answering, rating, double submits, undo, limits, privacy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from support import csrf_token, hidden, register
+
+from quizapp.core.scheduling import Grade
+from quizapp.extensions import db
+from quizapp.models import Card, Question, Review, User, utcnow
+from quizapp.study import service
+
+
+def user_named(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return user
+
+
+def review_count(app: Flask, username: str) -> int:
+    with app.app_context():
+        user = user_named(username)
+        return db.session.scalar(
+            select(func.count()).select_from(Review).where(Review.user_id == user.id)) or 0
+
+
+def answer_current_card(client: FlaskClient, rating: int = 3, flip: bool = True) -> dict:
+    """Show the card, flip it, and return the rating form's fields (not yet sent)."""
+    front = client.get("/study/").get_data(as_text=True)
+    question_id = hidden(front, "question_id")
+    data = {"csrf_token": csrf_token(front), "question_id": question_id,
+            "presentation": hidden(front, "presentation"), "shown_at": hidden(front, "shown_at")}
+    if flip:
+        data["flip"] = "1"
+    back = client.post("/study/answer", data=data).get_data(as_text=True)
+    return {"csrf_token": csrf_token(back), "question_id": question_id,
+            "presentation": hidden(back, "presentation"), "response": "",
+            "duration_ms": hidden(back, "duration_ms"), "rating": str(rating)}
+
+
+def test_a_card_can_be_answered_and_rated(client: FlaskClient, app: Flask) -> None:
+    username = register(client)
+    form = answer_current_card(client)
+    response = client.post("/study/review", data=form)
+    assert response.status_code == 302
+    assert review_count(app, username) == 1
+    with app.app_context():
+        card = db.session.scalar(select(Card).where(Card.question_id == form["question_id"],
+                                                    Card.user_id == user_named(username).id))
+        assert card.reps == 1 and card.last_review is not None
+
+
+def test_typed_answer_is_graded_by_the_server(client: FlaskClient, app: Flask) -> None:
+    register(client)
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.kind == "number").limit(1))
+        qid, answer = question.id, question.answer
+    with client.session_transaction() as session:
+        session["undo_question"] = qid
+    front = client.get("/study/").get_data(as_text=True)
+    assert hidden(front, "question_id") == qid
+    data = {"csrf_token": csrf_token(front), "question_id": qid,
+            "presentation": hidden(front, "presentation"), "shown_at": hidden(front, "shown_at"),
+            "response": answer}
+    back = client.post("/study/answer", data=data).get_data(as_text=True)
+    assert "Correct" in back
+    assert "Evidence" in back
+    wrong = client.post("/study/answer", data={**data, "response": "3"}).get_data(as_text=True)
+    assert "Not quite" in wrong
+    assert 'class="rating rating-again rating-proposed"' in wrong
+
+
+def test_submitting_the_same_presentation_twice_records_one_review(
+    client: FlaskClient, app: Flask
+) -> None:
+    username = register(client)
+    form = answer_current_card(client)
+    client.post("/study/review", data=form)
+    second = client.post("/study/review", data=form, follow_redirects=True)
+    assert "already recorded" in second.get_data(as_text=True)
+    assert review_count(app, username) == 1
+
+
+def test_two_students_progress_never_mixes(app: Flask) -> None:
+    first, second = app.test_client(), app.test_client()
+    alice, bob = register(first), register(second)
+    for _ in range(3):
+        first.post("/study/review", data=answer_current_card(first, rating=4))
+    assert review_count(app, alice) == 3
+    assert review_count(app, bob) == 0
+    page = second.get("/").get_data(as_text=True)
+    assert '<dd data-stat="done">0</dd>' in page
+    with app.app_context():
+        bob_cards = db.session.scalar(select(func.count()).select_from(Card).where(
+            Card.user_id == user_named(bob).id))
+        assert bob_cards == 0
+    bob_form = answer_current_card(second)
+    bob_form["presentation"] = bob_form["question_id"] + ":1"
+    second.post("/study/review", data=bob_form)
+    assert review_count(app, alice) == 3
+
+
+def test_undo_rolls_back_the_review_and_the_card(client: FlaskClient, app: Flask) -> None:
+    username = register(client)
+    first = answer_current_card(client, rating=4)
+    client.post("/study/review", data=first)
+    second = answer_current_card(client, rating=1)
+    client.post("/study/review", data=second)
+    assert review_count(app, username) == 2
+    token = csrf_token(client.get("/study/").get_data(as_text=True))
+    page = client.post("/study/undo", data={"csrf_token": token}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "Your last review was undone" in text
+    assert hidden(text, "question_id") == second["question_id"]
+    assert review_count(app, username) == 1
+    with app.app_context():
+        user = user_named(username)
+        assert service.card_for(user, second["question_id"]) is None
+        assert service.card_for(user, first["question_id"]) is not None
+
+
+def test_rebuilding_a_card_from_its_log_gives_the_stored_state(app: Flask) -> None:
+    with app.app_context():
+        user = User(username=service.presentation_key("rebuild", 0).replace(":", "-"),
+                    display_name="R", password_hash="x")
+        db.session.add(user)
+        db.session.commit()
+        question = db.session.scalar(select(Question).limit(1))
+        moment = utcnow()
+        for rating in (Grade.GOOD, Grade.AGAIN, Grade.GOOD, Grade.HARD, Grade.EASY):
+            card = service.card_for(user, question.id)
+            key = service.presentation_key(question.id, card.reps if card else 0)
+            assert service.record_review(user, question, key, rating, None, 1000, moment)
+            moment = service.card_for(user, question.id).due + timedelta(hours=1)
+        card = service.card_for(user, question.id)
+        assert service.rebuilt_state(card) == service.card_state(card)
+        assert card.lapses == 1 and card.reps == 5
+
+
+def test_the_days_new_card_limit_holds(client: FlaskClient, app: Flask) -> None:
+    username = register(client)
+    with app.app_context():
+        user_named(username).new_per_day = 3
+        db.session.commit()
+    for _ in range(3):
+        client.post("/study/review", data=answer_current_card(client, rating=4))
+    page = client.get("/study/").get_data(as_text=True)
+    assert "Done for now" in page
+    home = client.get("/").get_data(as_text=True)
+    assert '<dd data-stat="new">0</dd>' in home
+
+
+def test_leeches_are_flagged(app: Flask, client: FlaskClient) -> None:
+    username = register(client)
+    with app.app_context():
+        user = user_named(username)
+        question = db.session.scalar(select(Question).order_by(Question.id).limit(1))
+        moment = utcnow() - timedelta(days=30)
+        for reps in range(8):
+            key = service.presentation_key(question.id, reps)
+            service.record_review(user, question, key, Grade.AGAIN, None, 500, moment)
+            moment += timedelta(minutes=15)
+        assert [q.id for q in service.leeches(user)] == [question.id]
+        prompt = question.prompt
+    home = client.get("/").get_data(as_text=True)
+    assert "Leeches" in home
+    assert prompt.split("'")[0] in home
