@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import csrf_token, hidden, register  # noqa: E402
+from support import csrf_token, hidden, register
 
-from quizapp import create_app  # noqa: E402
-from quizapp.config import DEFAULT_BANK_DIR  # noqa: E402
-from quizapp.core.bank import load_bank  # noqa: E402
-from quizapp.core.grading import grade  # noqa: E402
+from quizapp import create_app
+from quizapp.config import DEFAULT_BANK_DIR
+from quizapp.core.bank import load_bank
+from quizapp.core.grading import grade
 
 
 def timed(label: str, runs: int, action: Callable[[], object]) -> None:

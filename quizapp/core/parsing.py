@@ -24,6 +24,8 @@ _TENS = {
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _SCALE_SUFFIXES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
 
+#: Longer "numbers" are not answers, and int() refuses over 4,300 digits anyway.
+_MAX_NUMBER_TEXT = 80
 _DIGITS = re.compile(r"^\d{1,3}(?:[,\s]\d{3})+$|^\d+$")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
 
@@ -35,7 +37,7 @@ def parse_number(text: str) -> int | None:
     whole number.
     """
     cleaned = _strip_number_noise(text)
-    if not cleaned:
+    if not cleaned or len(cleaned) > _MAX_NUMBER_TEXT or cleaned.startswith(("-", "\u2212")):
         return None
     value = _parse_digits(cleaned)
     if value is None:
@@ -46,10 +48,11 @@ def parse_number(text: str) -> int | None:
 
 
 def _strip_number_noise(text: str) -> str:
+    """Lower case, one space, no hedging words; "a hundred" reads as "one hundred"."""
     cleaned = text.strip().lower().replace("\u2009", " ").replace("\u00a0", " ")
     cleaned = re.sub(r"^(about|around|approximately|approx\.?|c\.|circa|some)\s+", "", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")
-    return cleaned
+    return re.sub(r"^an? (hundred|thousand|million|billion)\b", r"one \1", cleaned)
 
 
 def _parse_digits(text: str) -> int | None:
@@ -76,46 +79,75 @@ def _parse_scaled(text: str) -> int | None:
 
 
 def _parse_words(text: str) -> int | None:
-    """English number words: "twenty-six thousand", "one hundred and five"."""
+    """English number words: "twenty-six thousand", "one hundred and five".
+
+    Words must follow the grammar of a number: "ten two" or "twenty twenty" is
+    not twelve or forty, so a string of number words is refused, not summed.
+    """
     words = [w for w in re.split(r"[\s-]+", text.replace(",", " ")) if w and w != "and"]
     if not words:
         return None
     total = 0
     current = 0
-    seen_any = False
+    last: str | None = None
     for word in words:
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word == "hundred":
-            current = (current or 1) * 100
-        elif word in _SCALES:
-            total += (current or 1) * _SCALES[word]
-            current = 0
-        elif word.isdecimal() and current == 0:
-            current = int(word)
-        else:
+        kind, value = _word_value(word)
+        if kind is None or not _may_follow(kind, last, current):
             return None
-        seen_any = True
-    return total + current if seen_any else None
+        if kind in ("unit", "tens", "digits"):
+            current += value
+        elif kind == "hundred":
+            current = (current or 1) * 100
+        else:
+            total += (current or 1) * value
+            current = 0
+        last = kind
+    return total + current
+
+
+def _word_value(word: str) -> tuple[str | None, int]:
+    if word in _UNITS:
+        return "unit", _UNITS[word]
+    if word in _TENS:
+        return "tens", _TENS[word]
+    if word == "hundred":
+        return "hundred", 100
+    if word in _SCALES:
+        return "scale", _SCALES[word]
+    if word.isdecimal() and len(word) <= 3:
+        return "digits", int(word)
+    return None, 0
+
+
+def _may_follow(kind: str, last: str | None, current: int) -> bool:
+    """Whether a number word of ``kind`` may come after one of kind ``last``."""
+    if kind in ("unit", "digits"):
+        return last in (None, "hundred", "scale") or (last == "tens" and kind == "unit"
+                                                       and current % 10 == 0)
+    if kind == "tens":
+        return last in (None, "hundred", "scale")
+    if kind == "hundred":
+        return last is None or (last in ("unit", "digits") and current < 100)
+    return last in (None, "unit", "tens", "hundred", "digits")
 
 
 _VOTE_SEPARATORS = re.compile(
-    r"\s*(?:\bto\b|\bvs\.?|\bversus\b|\bagainst\b|[-\u2013\u2014:/])\s*"
+    r"\s*(?:\bto\b|\bvs?\.?(?=\s)|\bversus\b|\bagainst\b|[-\u2013\u2014:/])\s*"
 )
 
 
 def parse_vote(text: str) -> tuple[int, int] | None:
     """Read a vote count in any common shape: "10 to 2", "10-2", "10:2", "ten to two"."""
     cleaned = _strip_number_noise(text)
-    cleaned = re.sub(r"\b(votes?|for|in favour|in favor|majority|by|a)\b", " ", cleaned)
+    cleaned = re.sub(r"\b(votes?|for|in favour|in favor|majority|by)\b", " ", cleaned)
+    cleaned = re.sub(r"^an? ", "", cleaned)
+    cleaned = re.sub(r"\s*\bagainst$", "", cleaned)
     cleaned = re.sub(r"[,;]", " ", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     parts = _VOTE_SEPARATORS.split(cleaned)
     if len(parts) != 2:
         parts = cleaned.split(" ")
-        if len(parts) != 2:
+        if len(parts) != 2 or not all(part.isdecimal() for part in parts):
             return None
     first, second = (parse_number(part) for part in parts)
     if first is None or second is None:

@@ -101,3 +101,17 @@ def test_parsers_never_raise(text: str) -> None:
 @given(st.integers(min_value=0, max_value=10**9))
 def test_formatted_numbers_read_back(value: int) -> None:
     assert parse_number(format_quantity(value)) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["ten two", "five four", "twenty twenty", "9" * 5000, "-26000", "thousand million"]
+)
+def test_number_words_must_form_a_number(text: str) -> None:
+    assert parse_number(text) is None
+
+
+def test_a_hundred_and_votes_with_words() -> None:
+    assert parse_number("a hundred thousand") == 100_000
+    assert parse_number("nineteen hundred") == 1900
+    assert parse_vote("10 for, 2 against") == (10, 2)
+    assert parse_vote("10 v 2") == (10, 2)
