@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -218,3 +219,68 @@ class Review(db.Model):
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     card: Mapped[Card] = relationship(back_populates="reviews")
+
+
+class QuizAttempt(db.Model):
+    """One sitting of a self-test: the questions drawn, in order, and how it went.
+
+    The questions and the settings are frozen when the quiz starts, so a later
+    edit to the bank never changes an attempt already taken.
+    """
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(120))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    feedback: Mapped[str] = mapped_column(String(8), default="each")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score: Mapped[int | None] = mapped_column(Integer)
+
+    answers: Mapped[list[QuizAnswer]] = relationship(
+        back_populates="attempt", order_by="QuizAnswer.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def total(self) -> int:
+        return len(self.question_ids)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class QuizAnswer(db.Model):
+    """The answer given to one question of an attempt (one per position)."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    response: Mapped[str] = mapped_column(Text, default="")
+    correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    near_miss: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class ExamPlan(db.Model):
+    """A student's exam: its date and scope drive readiness and revision pacing."""
+
+    __tablename__ = "exam_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    exam_date: Mapped[date] = mapped_column(Date)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,94 @@
+"""Exam plans: the scope, readiness on exam day, and revision of the weakest cards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from quizapp.core.readiness import (
+    Readiness,
+    exam_moment,
+    in_revision_window,
+    is_active,
+    readiness,
+    readiness_history,
+)
+from quizapp.core.scheduling import CardState, Grade, review, study_day
+from quizapp.extensions import db
+from quizapp.models import Card, ExamPlan, Question, QuestionTag, Review, User
+from quizapp.study.service import card_state
+
+
+def plan_for(user: User) -> ExamPlan | None:
+    return db.session.scalar(select(ExamPlan).where(ExamPlan.user_id == user.id))
+
+
+def active_plan(user: User, now: datetime) -> ExamPlan | None:
+    """The student's exam plan while it runs (until exam day), else None."""
+    plan = plan_for(user)
+    if plan is None or not is_active(study_day(now, user.timezone), plan.exam_date):
+        return None
+    return plan
+
+
+def scope_question_ids(plan: ExamPlan) -> list[str]:
+    """Active questions in the exam's scope: its categories and tags (none set means all)."""
+    query = select(Question.id).where(Question.retired_at.is_(None))
+    if plan.categories:
+        query = query.where(Question.category.in_(plan.categories))
+    if plan.tags:
+        tagged = select(QuestionTag.question_id).where(QuestionTag.tag.in_(plan.tags))
+        query = query.where(Question.id.in_(tagged))
+    return list(db.session.scalars(query.order_by(Question.id)))
+
+
+def scope_states(user: User, plan: ExamPlan) -> dict[str, CardState | None]:
+    scope = scope_question_ids(plan)
+    cards = db.session.scalars(
+        select(Card).where(Card.user_id == user.id, Card.question_id.in_(scope)))
+    by_id = {card.question_id: card_state(card) for card in cards}
+    return {qid: by_id.get(qid) for qid in scope}
+
+
+def exam_readiness(user: User, plan: ExamPlan) -> Readiness:
+    """The forecast the student (and later the teacher) sees for exam day."""
+    return readiness(scope_states(user, plan), exam_moment(plan.exam_date, user.timezone))
+
+
+def weakest_for_exam(
+    user: User, plan: ExamPlan, now: datetime, last_question_id: str | None
+) -> str | None:
+    """In the last days before the exam, the card least likely to be recalled on the day.
+
+    Only cards below the student's desired retention qualify, so revision
+    ends once every card in scope is strong enough.
+    """
+    if not in_revision_window(study_day(now, user.timezone), plan.exam_date):
+        return None
+    for forecast in exam_readiness(user, plan).cards:
+        if forecast.recall >= user.desired_retention:
+            return None
+        if forecast.question_id != last_question_id:
+            return forecast.question_id
+    return None
+
+
+def history(user: User, plan: ExamPlan, now: datetime, days: int = 30) -> list[tuple[date, float]]:
+    """Readiness at the end of each day since the plan began (at most ``days`` days)."""
+    scope = scope_question_ids(plan)
+    reviews = db.session.scalars(
+        select(Review).where(Review.user_id == user.id, Review.question_id.in_(scope))
+        .order_by(Review.reviewed_at, Review.id))
+    states: dict[str, list[tuple[datetime, CardState]]] = {}
+    for entry in reviews:
+        trail = states.setdefault(entry.question_id, [])
+        previous = trail[-1][1] if trail else None
+        state = review(previous, Grade(entry.rating), entry.reviewed_at, entry.desired_retention)
+        trail.append((entry.reviewed_at, state))
+    today = study_day(now, user.timezone)
+    first = max(study_day(plan.created_at, user.timezone), today - timedelta(days=days - 1))
+    span = [first + timedelta(days=n) for n in range((today - first).days + 1)]
+    return readiness_history(states, scope, span, exam_moment(plan.exam_date, user.timezone),
+                             user.timezone)
+
