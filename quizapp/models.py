@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.core.bank import Evidence
 from quizapp.core.bank import Question as BankQuestion
+from quizapp.core.scheduling import CardState
 from quizapp.extensions import db
 
 
@@ -188,6 +189,14 @@ class Card(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship()
+
+    def memory_state(self) -> CardState | None:
+        """The FSRS state for the core; None for a card in the deck but never reviewed."""
+        if self.reps == 0:
+            return None
+        return CardState(state=self.state, step=self.step, stability=self.stability,
+                         difficulty=self.difficulty, due=self.due, last_review=self.last_review)
+
     reviews: Mapped[list[Review]] = relationship(
         back_populates="card", order_by="Review.reviewed_at", cascade="all, delete-orphan"
     )

@@ -17,7 +17,6 @@ from quizapp.core.readiness import (
 from quizapp.core.scheduling import CardState, Grade, review, study_day
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, QuestionTag, Review, User
-from quizapp.study.service import card_state
 
 
 def plan_for(user: User) -> ExamPlan | None:
@@ -47,7 +46,7 @@ def scope_states(user: User, plan: ExamPlan) -> dict[str, CardState | None]:
     scope = scope_question_ids(plan)
     cards = db.session.scalars(
         select(Card).where(Card.user_id == user.id, Card.question_id.in_(scope)))
-    by_id = {card.question_id: card_state(card) for card in cards}
+    by_id = {card.question_id: card.memory_state() for card in cards}
     return {qid: by_id.get(qid) for qid in scope}
 
 
@@ -91,4 +90,5 @@ def history(user: User, plan: ExamPlan, now: datetime, days: int = 30) -> list[t
     span = [first + timedelta(days=n) for n in range((today - first).days + 1)]
     return readiness_history(states, scope, span, exam_moment(plan.exam_date, user.timezone),
                              user.timezone)
+
 

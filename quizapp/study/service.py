@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.grading import Verdict, grade
+from quizapp.core.readiness import new_cards_today
 from quizapp.core.scheduling import (
     LEECH_LAPSES,
     CardState,
@@ -33,7 +34,8 @@ from quizapp.core.scheduling import (
     timezone_or_utc,
 )
 from quizapp.extensions import db
-from quizapp.models import Card, Question, Review, User
+from quizapp.models import Card, ExamPlan, Question, Review, User
+from quizapp.study import exam_service
 
 
 def presentation_key(question_id: str, reps: int) -> str:
@@ -47,10 +49,7 @@ def card_for(user: User, question_id: str) -> Card | None:
 
 
 def card_state(card: Card | None) -> CardState | None:
-    if card is None:
-        return None
-    return CardState(state=card.state, step=card.step, stability=card.stability,
-                     difficulty=card.difficulty, due=card.due, last_review=card.last_review)
+    return card.memory_state() if card is not None else None
 
 
 def _study_filter(user: User) -> list:
@@ -77,9 +76,15 @@ def today_counts(user: User, now: datetime) -> TodayCounts:
     return TodayCounts(new_done=counts.get(True, 0), reviews_done=counts.get(False, 0))
 
 
-def limits_for(user: User, now: datetime) -> Limits:
+def limits_for(user: User, now: datetime, plan: ExamPlan | None = None) -> Limits:
+    """What the day still allows; an exam plan may raise the new-card pace."""
     done = today_counts(user, now)
-    return Limits(new_left=max(user.new_per_day - done.new_done, 0),
+    new_limit = user.new_per_day
+    if plan is not None:
+        remaining = len(set(new_question_ids(user)) & set(exam_service.scope_question_ids(plan)))
+        new_limit = new_cards_today(remaining + done.new_done, study_day(now, user.timezone),
+                                    plan.exam_date, user.new_per_day)
+    return Limits(new_left=max(new_limit - done.new_done, 0),
                   reviews_left=max(user.max_reviews_per_day - done.reviews_done, 0))
 
 
@@ -87,17 +92,25 @@ def started_cards(user: User) -> list[QueueCard]:
     rows = db.session.execute(
         select(Card.question_id, Card.due, Card.state)
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, *_study_filter(user))
+        .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
     )
     return [QueueCard(qid, due, is_learning=state != 2) for qid, due, state in rows]
 
 
-def new_question_ids(user: User) -> list[str]:
-    """Questions the student has not started, in a stable mixed order of their own."""
-    started = select(Card.question_id).where(Card.user_id == user.id)
+def new_question_ids(user: User, first: set[str] | None = None) -> list[str]:
+    """Questions the student has not studied, in a stable mixed order of their own.
+
+    Questions sent to the deck from a quiz come first, then those in ``first``
+    (an exam's scope), then the rest.
+    """
+    studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
     ids = db.session.scalars(
-        select(Question.id).where(*_study_filter(user), Question.id.not_in(started)))
-    return sorted(ids, key=lambda qid: hashlib.sha256(f"{user.id}:{qid}".encode()).digest())
+        select(Question.id).where(*_study_filter(user), Question.id.not_in(studied)))
+    queued = set(db.session.scalars(
+        select(Card.question_id).where(Card.user_id == user.id, Card.reps == 0)))
+    first = first or set()
+    return sorted(ids, key=lambda qid: (qid not in queued, qid not in first,
+                                        hashlib.sha256(f"{user.id}:{qid}".encode()).digest()))
 
 
 @dataclass(frozen=True)
@@ -112,8 +125,17 @@ class Next:
 
 
 def next_card(user: User, now: datetime, last_question_id: str | None) -> Next | None:
-    picked = pick_next(started_cards(user), new_question_ids(user), limits_for(user, now), now,
-                       last_question_id)
+    """Due reviews, then new cards; before an exam, its weakest cards and its pace first."""
+    plan = exam_service.active_plan(user, now)
+    weakest = plan and exam_service.weakest_for_exam(user, plan, now, last_question_id)
+    if weakest:
+        card = card_for(user, weakest)
+        question = db.session.get(Question, weakest)
+        assert question is not None
+        return Next(question, card, card is None or card.reps == 0)
+    scope = set(exam_service.scope_question_ids(plan)) if plan else None
+    picked = pick_next(started_cards(user), new_question_ids(user, scope),
+                       limits_for(user, now, plan), now, last_question_id)
     if picked is None:
         return None
     question_id, is_new = picked
@@ -150,11 +172,11 @@ def record_review(
     if presentation != presentation_key(question.id, reps):
         db.session.rollback()
         return None
-    was_new = card is None
+    was_new = card is None or card.reps == 0
     if card is None:
         card = Card(user_id=user.id, question_id=question.id, reps=0, lapses=0)
         db.session.add(card)
-    _apply(card, review(card_state(card) if not was_new else None, rating, now,
+    _apply(card, review(None if was_new else card_state(card), rating, now,
                         user.desired_retention))
     card.reps = reps + 1
     card.lapses = (card.lapses or 0) + (1 if rating == Grade.AGAIN else 0)
@@ -229,7 +251,7 @@ class HomeStats:
 
 def home_stats(user: User, now: datetime) -> HomeStats:
     cards = started_cards(user)
-    limits = limits_for(user, now)
+    limits = limits_for(user, now, exam_service.active_plan(user, now))
     done = today_counts(user, now)
     due_now = sum(1 for card in cards if card.due <= now)
     new_available = min(len(new_question_ids(user)), limits.new_left)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import time
 from typing import Any
 
@@ -10,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from quizapp.core.grading import order_response
+from quizapp.answers import response_from_form, shuffled
 from quizapp.core.scheduling import (
     Grade,
     format_interval,
@@ -62,11 +61,9 @@ def show() -> str:
 
 def _front(question: Question, form: AnswerForm, is_new: bool, card: Any,
            status: int = 200) -> Any:
-    shuffler = random.Random(f"{_user().id}:{form.presentation.data}")
-    choices = list(question.choices or [])
-    shuffler.shuffle(choices)
-    order_items = list(question.answer) if question.kind == "order" else []
-    shuffler.shuffle(order_items)
+    seed = f"{_user().id}:{form.presentation.data}"
+    choices = shuffled(question.choices or [], seed)
+    order_items = shuffled(question.answer, seed) if question.kind == "order" else []
     page = render_template(
         "study/front.html", question=question, form=form, is_new=is_new, choices=choices,
         order_items=order_items, leech=service.card_is_leech(card),
@@ -89,7 +86,7 @@ def answer() -> Any:
         return redirect(url_for("study.show"))
     duration_ms = _duration(form.shown_at.data)
     flipped = bool(form.flip.data)
-    response = None if flipped else _response_for(question, form)
+    response = None if flipped else response_from_form(question, request.form)
     if not flipped and question.kind == "order" and response is None:
         form.response.errors = ["Place every event exactly once."]
         return _front(question, form, card is None, card, status=400)
@@ -107,17 +104,6 @@ def answer() -> Any:
         form=review_form, undo_form=UndoForm(), leech=service.card_is_leech(card),
         evidence=evidence_in_context(question),
     )
-
-
-def _response_for(question: Question, form: AnswerForm) -> str | None:
-    """What the student answered, from the text box, a choice, or the order selects."""
-    if question.kind != "order":
-        return (form.response.data or "").strip()
-    count = len(question.answer)
-    chosen = [request.form.get(f"position-{n}", "") for n in range(1, count + 1)]
-    if sorted(chosen) != sorted(question.answer):
-        return None
-    return order_response(chosen)
 
 
 def _duration(shown_at: str | None) -> int:

@@ -1,0 +1,110 @@
+"""Quiz persistence: starting an attempt, recording answers once, scoring, the deck."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.core.bank import Question as CoreQuestion
+from quizapp.core.grading import Verdict, grade
+from quizapp.core.quiz import QuizScore, QuizSpec, choices_for, draw, score
+from quizapp.extensions import db
+from quizapp.models import Card, Question, QuizAnswer, QuizAttempt, User
+
+
+def active_pool() -> list[CoreQuestion]:
+    rows = db.session.scalars(select(Question).where(Question.retired_at.is_(None)))
+    return [row.to_core() for row in rows]
+
+
+def start_attempt(
+    user: User, spec: QuizSpec, feedback: str, always_choice: bool, title: str, now: datetime
+) -> QuizAttempt | None:
+    """Draw the questions and freeze them in a new attempt; None if nothing matches."""
+    drawn = draw(active_pool(), spec, random.Random())
+    if not drawn:
+        return None
+    attempt = QuizAttempt(
+        user_id=user.id, title=title, question_ids=drawn, feedback=feedback, started_at=now,
+        settings={"categories": list(spec.categories), "tags": list(spec.tags),
+                  "kinds": list(spec.kinds), "count": spec.count,
+                  "always_choice": always_choice},
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def attempt_for(user: User, attempt_id: int) -> QuizAttempt | None:
+    """The attempt, only if it is this student's own."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+def next_position(attempt: QuizAttempt) -> int | None:
+    """The first unanswered question (1-based), or None when all are answered."""
+    answered = {answer.position for answer in attempt.answers}
+    for position in range(1, attempt.total + 1):
+        if position not in answered:
+            return position
+    return None
+
+
+def choices_at(attempt: QuizAttempt, position: int, question: Question) -> list[str]:
+    """The options shown at a position: fixed per attempt and position, so reloads agree."""
+    rng = random.Random(f"{attempt.id}:{position}")
+    always = bool(attempt.settings.get("always_choice"))
+    pool = active_pool() if always and question.kind != "choice" else []
+    return choices_for(question.to_core(), pool, rng, always)
+
+
+def order_items_at(attempt: QuizAttempt, position: int, question: Question) -> list[str]:
+    if question.kind != "order":
+        return []
+    items = list(question.answer)
+    random.Random(f"order:{attempt.id}:{position}").shuffle(items)
+    return items
+
+
+def record_answer(
+    attempt: QuizAttempt, position: int, question: Question, response: str, now: datetime
+) -> Verdict | None:
+    """Grade and keep the answer for one position; None if it was already answered."""
+    if attempt.is_finished or any(a.position == position for a in attempt.answers):
+        return None
+    verdict = grade(question.to_core(), response)
+    attempt.answers.append(QuizAnswer(
+        position=position, question_id=question.id, response=response,
+        correct=verdict.correct, near_miss=verdict.near_miss, answered_at=now))
+    if next_position(attempt) is None:
+        attempt.finished_at = now
+        attempt.score = sum(1 for answer in attempt.answers if answer.correct)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return verdict
+
+
+def attempt_score(attempt: QuizAttempt) -> QuizScore:
+    return score((answer.question.category, answer.correct) for answer in attempt.answers)
+
+
+def send_missed_to_deck(user: User, attempt: QuizAttempt, now: datetime) -> tuple[int, int]:
+    """Queue every missed question for study; returns (added, already in the deck).
+
+    A question never studied gets a card waiting at the front of the new cards;
+    one already in the deck keeps its schedule (its history is its history).
+    """
+    missed = {answer.question_id for answer in attempt.answers if not answer.correct}
+    have = set(db.session.scalars(
+        select(Card.question_id).where(Card.user_id == user.id, Card.question_id.in_(missed))))
+    for question_id in sorted(missed - have):
+        db.session.add(Card(user_id=user.id, question_id=question_id, state=1, step=0,
+                            due=now, reps=0, lapses=0, created_at=now))
+    db.session.commit()
+    return len(missed - have), len(missed & have)

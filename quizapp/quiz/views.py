@@ -1,0 +1,130 @@
+"""Self-test quizzes: build one, take it question by question, see the results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from quizapp.answers import response_from_form
+from quizapp.bank.queries import tag_counts
+from quizapp.core.quiz import QuizSpec
+from quizapp.extensions import db
+from quizapp.models import Question, QuizAttempt, User, utcnow
+from quizapp.quiz import service
+from quizapp.quiz.forms import ConfirmForm, QuizBuilderForm
+from quizapp.texts import evidence_in_context
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Attempts are the student's own."""
+
+
+def _user() -> User:
+    return current_user  # type: ignore[return-value]
+
+
+@bp.route("/", methods=["GET", "POST"])
+def new() -> str | Response | tuple[str, int]:
+    form = QuizBuilderForm()
+    form.tags.choices = [SelectChoice(tag, f"{tag} ({n})") for tag, n in tag_counts()]
+    if form.validate_on_submit():
+        spec = QuizSpec(tuple(form.categories.data or ()), tuple(form.tags.data or ()),
+                        tuple(form.kinds.data or ()), form.count.data)
+        attempt = service.start_attempt(_user(), spec, form.feedback.data,
+                                        form.always_choice.data, "Custom quiz", utcnow())
+        if attempt is not None:
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
+        form.categories.errors = ["No question matches these choices; widen them."]
+    recent = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == _user().id)
+        .order_by(QuizAttempt.started_at.desc()).limit(10)).all()
+    status = 400 if form.errors else 200
+    return render_template("quiz/new.html", form=form, recent=recent,
+                           quick_form=ConfirmForm()), status
+
+
+@bp.post("/quick")
+def quick() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    attempt = service.start_attempt(_user(), QuizSpec(), "each", False, "Quick 10-question mix",
+                                    utcnow())
+    assert attempt is not None
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
+
+
+def _attempt_or_404(attempt_id: int) -> QuizAttempt:
+    attempt = service.attempt_for(_user(), attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.get("/<int:attempt_id>")
+def resume(attempt_id: int) -> Response:
+    attempt = _attempt_or_404(attempt_id)
+    position = service.next_position(attempt)
+    if position is None:
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+
+
+@bp.route("/<int:attempt_id>/<int:position>", methods=["GET", "POST"])
+def question(attempt_id: int, position: int) -> Any:
+    attempt = _attempt_or_404(attempt_id)
+    if not 1 <= position <= attempt.total:
+        abort(404)
+    if position != service.next_position(attempt):
+        return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    item = db.session.get(Question, attempt.question_ids[position - 1])
+    assert item is not None
+    form = ConfirmForm()
+    errors: list[str] = []
+    if request.method == "POST" and form.validate_on_submit():
+        response = response_from_form(item, request.form)
+        if response is None:
+            errors.append("Place every event exactly once.")
+        else:
+            verdict = service.record_answer(attempt, position, item, response, utcnow())
+            if verdict is not None and attempt.feedback == "each":
+                return render_template(
+                    "quiz/feedback.html", attempt=attempt, position=position, question=item,
+                    verdict=verdict, response=response, evidence=evidence_in_context(item))
+            return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    return render_template(
+        "quiz/question.html", attempt=attempt, position=position, question=item, form=form,
+        choices=service.choices_at(attempt, position, item),
+        order_items=service.order_items_at(attempt, position, item), errors=errors,
+    ), (400 if errors else 200)
+
+
+@bp.get("/<int:attempt_id>/results")
+def results(attempt_id: int) -> str | Response:
+    attempt = _attempt_or_404(attempt_id)
+    if not attempt.is_finished:
+        return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    rows = [(answer, evidence_in_context(answer.question)) for answer in attempt.answers]
+    return render_template("quiz/results.html", attempt=attempt, rows=rows,
+                           score=service.attempt_score(attempt), deck_form=ConfirmForm())
+
+
+@bp.post("/<int:attempt_id>/deck")
+def to_deck(attempt_id: int) -> Response:
+    attempt = _attempt_or_404(attempt_id)
+    if not ConfirmForm().validate_on_submit() or not attempt.is_finished:
+        abort(400)
+    added, already = service.send_missed_to_deck(_user(), attempt, utcnow())
+    message = f"{added} missed question{'' if added == 1 else 's'} added to your study deck"
+    if already:
+        message += f"; {already} {'was' if already == 1 else 'were'} already in it"
+    flash(message + ".", "success")
+    return redirect(url_for("quiz.results", attempt_id=attempt.id))
