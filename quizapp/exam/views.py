@@ -1,0 +1,92 @@
+"""Exam revision: set the exam's date and scope, and see readiness for that day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from quizapp.bank.queries import tag_counts
+from quizapp.core.readiness import (
+    days_left,
+    in_revision_window,
+    is_active,
+    new_card_plan,
+)
+from quizapp.core.scheduling import study_day
+from quizapp.exam.forms import ExamForm
+from quizapp.extensions import db
+from quizapp.models import ExamPlan, Question, User, utcnow
+from quizapp.study import exam_service, service
+from quizapp.study.forms import UndoForm
+
+bp = Blueprint("exam", __name__, url_prefix="/exam", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Each student's plan is their own."""
+
+
+def _user() -> User:
+    return current_user  # type: ignore[return-value]
+
+
+@bp.route("/", methods=["GET", "POST"])
+def plan() -> str | Response:
+    user = _user()
+    now = utcnow()
+    today = study_day(now, user.timezone)
+    existing = exam_service.plan_for(user)
+    form = ExamForm(obj=existing, today=today)
+    form.tags.choices = [SelectChoice(tag, tag) for tag, _ in tag_counts()]
+    if form.validate_on_submit():
+        if existing is None:
+            existing = ExamPlan(user_id=user.id, created_at=now)
+            db.session.add(existing)
+        existing.exam_date = form.exam_date.data
+        existing.categories = list(form.categories.data or [])
+        existing.tags = list(form.tags.data or [])
+        db.session.commit()
+        flash("Exam plan saved. Your study sessions now pace towards it.", "success")
+        return redirect(url_for("exam.plan"))
+    return render_template("exam/plan.html", form=form, **_summary(user, existing, now))
+
+
+def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
+    if plan is None:
+        return {"plan": None}
+    today = study_day(now, user.timezone)
+    forecast = exam_service.exam_readiness(user, plan)
+    weakest = forecast.weakest(10)
+    prompts = dict(db.session.execute(
+        select(Question.id, Question.prompt).where(
+            Question.id.in_([card.question_id for card in weakest]))).all())
+    scope = exam_service.scope_question_ids(plan)
+    remaining = len(set(service.new_question_ids(user)) & set(scope))
+    return {
+        "plan": plan, "active": is_active(today, plan.exam_date),
+        "days_left": days_left(today, plan.exam_date), "readiness": forecast,
+        "weakest": [(card, prompts.get(card.question_id, card.question_id)) for card in weakest],
+        "scope_size": len(scope), "remaining_new": remaining,
+        "pacing": new_card_plan(remaining, today, plan.exam_date, user.new_per_day),
+        "revising": in_revision_window(today, plan.exam_date),
+        "clear_form": UndoForm(),
+    }
+
+
+@bp.post("/clear")
+def clear() -> Response:
+    form = UndoForm()
+    if form.validate_on_submit():
+        plan = exam_service.plan_for(_user())
+        if plan is not None:
+            db.session.delete(plan)
+            db.session.commit()
+            flash("Exam plan removed; normal scheduling resumes.", "success")
+    return redirect(url_for("exam.plan"))
