@@ -1,0 +1,1 @@
+"""The progress page: the signed-in student's own review history, forecast and mastery."""
