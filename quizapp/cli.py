@@ -88,5 +88,8 @@ def users_promote(username: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from quizapp.demo import demo_command
+
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

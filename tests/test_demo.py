@@ -1,0 +1,80 @@
+"""``flask demo``: a demo student whose simulated history is consistent and recreatable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import func, select
+from support import unique_name
+
+from quizapp.core.scheduling import study_day
+from quizapp.extensions import db
+from quizapp.models import Card, ExamPlan, Review, User, utcnow
+from quizapp.study import exam_service, service
+
+
+def demo_user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return user
+
+
+def test_demo_creates_a_student_with_weeks_of_consistent_history(app: Flask) -> None:
+    username = unique_name("demo")
+    result = app.test_cli_runner().invoke(args=["demo", "--username", username])
+    assert result.exit_code == 0, result.output
+    assert f"username: {username}" in result.output
+    assert "password: demo-password" in result.output
+    with app.app_context():
+        user = demo_user(username)
+        assert user.check_password("demo-password")
+        moments = db.session.scalars(select(Review.reviewed_at).where(Review.user_id == user.id))
+        days = {study_day(moment, user.timezone) for moment in moments}
+        assert len(days) >= 15
+        now = utcnow()
+        assert max(days) < study_day(now, user.timezone)  # history ends yesterday
+        assert min(days) >= study_day(now, user.timezone) - timedelta(days=28)
+        cards = db.session.scalars(select(Card).where(Card.user_id == user.id)).all()
+        assert len(cards) >= 50
+        for card in cards:
+            assert service.rebuilt_state(card) == service.card_state(card), card.question_id
+            assert card.reps == len(card.reviews)
+        plan = exam_service.plan_for(user)
+        assert plan is not None
+        assert plan.exam_date == study_day(now, user.timezone) + timedelta(days=14)
+        history = exam_service.history(user, plan, now)
+        assert len(history) >= 28 and history[0][1] < history[-1][1]
+
+
+def test_demo_recreates_the_student_from_scratch(app: Flask) -> None:
+    username = unique_name("demo")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "--username", username, "--days", "3"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        user = demo_user(username)
+        today = study_day(utcnow(), user.timezone)
+        first_day = db.session.scalar(select(func.min(Review.reviewed_at))
+                                      .where(Review.user_id == user.id))
+        assert study_day(first_day, user.timezone) == today - timedelta(days=3)
+    again = runner.invoke(args=["demo", "--username", username, "--days", "2",
+                                "--password", "another-password"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        user = demo_user(username)
+        assert user.check_password("another-password")
+        days = {study_day(moment, user.timezone) for moment in db.session.scalars(
+            select(Review.reviewed_at).where(Review.user_id == user.id))}
+        assert days and min(days) >= today - timedelta(days=2)  # the 3-day history is gone
+        plans = select(func.count()).select_from(ExamPlan).where(ExamPlan.user_id == user.id)
+        assert db.session.scalar(plans) == 1
+        for card in db.session.scalars(select(Card).where(Card.user_id == user.id)):
+            assert service.rebuilt_state(card) == service.card_state(card)
+
+
+def test_demo_refuses_a_short_password(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "--username", unique_name("demo"),
+                                                "--password", "short"])
+    assert result.exit_code != 0
+    assert "8 characters" in result.output
