@@ -77,10 +77,13 @@ def _auto_setup_wanted(app: Flask) -> bool:
 def _register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
     from quizapp.bank.views import bp as bank_bp
+    from quizapp.exam.views import bp as exam_bp
     from quizapp.home.views import bp as home_bp
+    from quizapp.progress.views import bp as progress_bp
+    from quizapp.quiz.views import bp as quiz_bp
     from quizapp.study.views import bp as study_bp
 
-    for blueprint in (home_bp, auth_bp, bank_bp, study_bp):
+    for blueprint in (home_bp, auth_bp, bank_bp, study_bp, quiz_bp, exam_bp, progress_bp):
         app.register_blueprint(blueprint)
 
 
