@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from flows import assert_accessible, keys_ready, sign_up
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from support import unique_name
-from test_study_flow import keys_ready, sign_up
 
 from quizapp.extensions import db
 from quizapp.models import User
-
-SERIOUS = ("serious", "critical")
-
-
-def assert_accessible(page: Page) -> None:
-    """No axe violation of serious or critical impact on the page as it stands."""
-    results = Axe().run(page)
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in results.response["violations"] if v["impact"] in SERIOUS]
-    assert not bad, bad
 
 
 def open_progress_from_nav(page: Page) -> None:

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
 from playwright.sync_api import Page, expect
-from test_study_flow import answer_by_keyboard, keys_ready, sign_up
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt
-
-
-def assert_accessible(page: Page) -> None:
-    """No serious or critical WCAG 2.1 AA violation, as axe-core measures it."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == [], bad
 
 
 def answer_quiz_question(page: Page, app: Flask) -> None:

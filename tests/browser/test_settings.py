@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from flows import sign_up
 from playwright.sync_api import Page, expect
-from test_study_flow import sign_up
 
 
 def test_settings_reject_bad_values_then_limit_new_cards(page: Page) -> None:

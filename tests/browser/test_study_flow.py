@@ -5,56 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from support import PASSWORD, unique_name
+from support import PASSWORD
 
 from quizapp.extensions import db
-from quizapp.models import Card, Question, Review, User
+from quizapp.models import Card, Review, User
 
 RATING_CYCLE = ("1", "3", "4")  # Again, Good, Easy
-
-
-def sign_up(page: Page) -> str:
-    username = unique_name()
-    page.goto("/")
-    page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Your name").fill("Nadia")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_label("Time zone").select_option("Europe/London")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Hello, Nadia")).to_be_visible()
-    return username
-
-
-def keys_ready(page: Page) -> None:
-    """Wait until the page's keyboard shortcuts are listening."""
-    page.wait_for_function("document.documentElement.dataset.keys === 'ready'")
-
-
-def answer_by_keyboard(page: Page, app: Flask) -> str:
-    """Answer the card on screen with keys alone; typed cards get the right answer."""
-    keys_ready(page)
-    question_id = page.locator("input[name=question_id]").get_attribute("value")
-    with app.app_context():
-        question = db.session.get(Question, question_id)
-        kind, answer = question.kind, question.answer
-    if kind in ("short", "cloze", "number", "date"):
-        page.keyboard.type(answer)
-        page.keyboard.press("Enter")
-        expect(page.locator(".verdict")).to_contain_text("Correct")
-    elif kind == "choice":
-        page.keyboard.press("2")
-        page.keyboard.press("Enter")
-    else:
-        while page.evaluate("document.activeElement.tagName") == "SELECT":
-            page.keyboard.press("Tab")
-        page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Evidence")).to_be_visible()
-    keys_ready(page)
-    return question_id
 
 
 def test_new_student_studies_ten_cards_by_keyboard(page: Page, app: Flask) -> None:
@@ -65,7 +24,12 @@ def test_new_student_studies_ten_cards_by_keyboard(page: Page, app: Flask) -> No
 
     ratings: dict[str, str] = {}
     for number in range(10):
+        if number == 0:
+            keys_ready(page)
+            assert_accessible(page)  # the card's front
         question_id = answer_by_keyboard(page, app)
+        if number == 0:
+            assert_accessible(page)  # its back, with verdict, evidence and ratings
         key = RATING_CYCLE[number % 3]
         page.keyboard.press(key)
         ratings[question_id] = key

@@ -1,0 +1,63 @@
+"""Steps the browser tests share: signing up, waiting for keys, answering, checking with axe."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Page, expect
+from support import PASSWORD, unique_name
+
+from quizapp.extensions import db
+from quizapp.models import Question
+
+SERIOUS = ("serious", "critical")
+
+
+def assert_accessible(page: Page) -> None:
+    """No axe violation of serious or critical impact on the page as it stands."""
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in results.response["violations"] if v["impact"] in SERIOUS]
+    assert not bad, bad
+
+
+def sign_up(page: Page) -> str:
+    username = unique_name()
+    page.goto("/")
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Your name").fill("Nadia")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat password").fill(PASSWORD)
+    page.get_by_label("Time zone").select_option("Europe/London")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Hello, Nadia")).to_be_visible()
+    return username
+
+
+def keys_ready(page: Page) -> None:
+    """Wait until the page's keyboard shortcuts are listening."""
+    page.wait_for_function("document.documentElement.dataset.keys === 'ready'")
+
+
+def answer_by_keyboard(page: Page, app: Flask) -> str:
+    """Answer the card on screen with keys alone; typed cards get the right answer."""
+    keys_ready(page)
+    question_id = page.locator("input[name=question_id]").get_attribute("value")
+    with app.app_context():
+        question = db.session.get(Question, question_id)
+        kind, answer = question.kind, question.answer
+    if kind in ("short", "cloze", "number", "date"):
+        page.keyboard.type(answer)
+        page.keyboard.press("Enter")
+        expect(page.locator(".verdict")).to_contain_text("Correct")
+    elif kind == "choice":
+        page.keyboard.press("2")
+        page.keyboard.press("Enter")
+    else:
+        while page.evaluate("document.activeElement.tagName") == "SELECT":
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Evidence")).to_be_visible()
+    keys_ready(page)
+    return question_id
