@@ -142,6 +142,7 @@ class User(UserMixin, db.Model):
     max_reviews_per_day: Mapped[int] = mapped_column(Integer, default=200)
     study_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     answer_mode: Mapped[str] = mapped_column(String(8), default="type")
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def set_password(self, password: str) -> None:
@@ -238,7 +239,8 @@ class QuizAttempt(db.Model):
     """
 
     __tablename__ = "quiz_attempts"
-    __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),)
+    __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
+                      UniqueConstraint("assignment_id", "user_id", "attempt_number"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -249,10 +251,20 @@ class QuizAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[int | None] = mapped_column(Integer)
+    # Set for an assignment's attempts: which one, the how-many-th, and the
+    # server's deadline when the set has a time limit. The unique number per
+    # assignment and student is what makes the attempt limit hold under replay.
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    attempt_number: Mapped[int | None] = mapped_column(Integer)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
 
     answers: Mapped[list[QuizAnswer]] = relationship(
         back_populates="attempt", order_by="QuizAnswer.position", cascade="all, delete-orphan"
     )
+    assignment: Mapped[Assignment | None] = relationship()
+    user: Mapped[User] = relationship()
 
     @property
     def total(self) -> int:
@@ -293,3 +305,91 @@ class ExamPlan(db.Model):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+FEEDBACK_MODES = ("each", "end", "after_due")
+
+
+class SchoolClass(db.Model):
+    """A teacher's class: its members share assignments and, if set, an exam.
+
+    The join code lets students add themselves; the teacher can rotate it (the
+    old one stops working) or switch joining off.
+    """
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    joining_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    exam_date: Mapped[date | None] = mapped_column(Date)
+    exam_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exam_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    teacher: Mapped[User] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="school_class", cascade="all, delete-orphan")
+
+
+class Membership(db.Model):
+    """A student in a class; a student may belong to several."""
+
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+
+class QuizSet(db.Model):
+    """A teacher's named set of bank questions with the rules for taking it.
+
+    Attempts copy the questions drawn and these settings when they start, so
+    editing a set never changes an attempt already taken.
+    """
+
+    __tablename__ = "quiz_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                            index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    question_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    per_attempt: Mapped[int | None] = mapped_column(Integer)
+    shuffle: Mapped[bool] = mapped_column(Boolean, default=True)
+    attempts_allowed: Mapped[int | None] = mapped_column(Integer, default=1)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[str] = mapped_column(String(10), default="end")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Assignment(db.Model):
+    """A quiz set given to a class, open from one moment and due at another."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"),
+                                          index=True)
+    quiz_set_id: Mapped[int] = mapped_column(ForeignKey("quiz_sets.id", ondelete="CASCADE"),
+                                             index=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accept_late: Mapped[bool] = mapped_column(Boolean, default=True)
+    add_to_deck: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship()
+    quiz_set: Mapped[QuizSet] = relationship()
