@@ -75,6 +75,7 @@ def _auto_setup_wanted(app: Flask) -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from quizapp.assignments.views import bp as assignments_bp
     from quizapp.auth.views import bp as auth_bp
     from quizapp.bank.views import bp as bank_bp
     from quizapp.exam.views import bp as exam_bp
@@ -82,8 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from quizapp.progress.views import bp as progress_bp
     from quizapp.quiz.views import bp as quiz_bp
     from quizapp.study.views import bp as study_bp
+    from quizapp.teach.views import bp as teach_bp
 
-    for blueprint in (home_bp, auth_bp, bank_bp, study_bp, quiz_bp, exam_bp, progress_bp):
+    for blueprint in (home_bp, auth_bp, bank_bp, study_bp, quiz_bp, exam_bp, progress_bp,
+                      assignments_bp, teach_bp):
         app.register_blueprint(blueprint)
 
 

@@ -78,3 +78,11 @@ class SettingsForm(FlaskForm):
     def validate_new_per_day(self, field: IntegerField) -> None:
         if field.data is None:
             raise ValidationError("Enter a whole number.")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("New password", validators=[DataRequired(), Length(8, 200)])
+    confirm = PasswordField("Repeat new password", validators=[
+        DataRequired(), EqualTo("password", "The two passwords differ.")])
+    submit = SubmitField("Change password")

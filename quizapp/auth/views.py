@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quizapp.auth.forms import LoginForm, RegisterForm, SettingsForm
+from quizapp.auth.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from quizapp.auth.security import (
     clear_failures,
     is_safe_next,
@@ -106,3 +106,36 @@ def settings() -> str | Response:
         flash("Settings saved.", "success")
         return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response | tuple[str, int]:
+    """Change one's password; accounts made from a roster must, before anything else."""
+    user: User = current_user  # type: ignore[assignment]
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not user.check_password(form.current.data):
+            form.current.errors.append("That is not your current password.")
+        elif form.password.data == form.current.data:
+            form.password.errors.append("Choose a password different from the current one.")
+        else:
+            user.set_password(form.password.data)
+            user.must_change_password = False
+            db.session.commit()
+            flash("Password changed.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form), (400 if form.errors else 200)
+
+
+#: What an account with a one-time password may reach before choosing its own.
+OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"auth.password", "auth.logout", "static"})
+
+
+@bp.before_app_request
+def require_own_password() -> Response | None:
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_BEFORE_PASSWORD_CHANGE):
+        flash("Choose your own password to finish setting up your account.", "warning")
+        return redirect(url_for("auth.password"))
+    return None

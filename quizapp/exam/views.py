@@ -42,7 +42,8 @@ def plan() -> str | Response:
     user = _user()
     now = utcnow()
     today = study_day(now, user.timezone)
-    existing = exam_service.plan_for(user)
+    existing = exam_service.own_plan(user)
+    from_class = None if existing else exam_service.class_exam(user, today)
     form = ExamForm(obj=existing, today=today)
     form.tags.choices = [SelectChoice(tag, tag) for tag, _ in tag_counts()]
     if form.validate_on_submit():
@@ -55,7 +56,9 @@ def plan() -> str | Response:
         db.session.commit()
         flash("Exam plan saved. Your study sessions now pace towards it.", "success")
         return redirect(url_for("exam.plan"))
-    return render_template("exam/plan.html", form=form, **_summary(user, existing, now))
+    in_force = existing or (exam_service.plan_from_class(user, from_class) if from_class else None)
+    return render_template("exam/plan.html", form=form, from_class=from_class,
+                           **_summary(user, in_force, now))
 
 
 def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
@@ -84,7 +87,7 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
 def clear() -> Response:
     form = UndoForm()
     if form.validate_on_submit():
-        plan = exam_service.plan_for(_user())
+        plan = exam_service.own_plan(_user())
         if plan is not None:
             db.session.delete(plan)
             db.session.commit()

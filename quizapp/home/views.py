@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from quizapp.assignments.service import my_assignments
 from quizapp.models import utcnow
 from quizapp.study import service
 from quizapp.study.forms import UndoForm
@@ -16,5 +17,8 @@ bp = Blueprint("home", __name__, template_folder="templates")
 def index() -> str:
     if not current_user.is_authenticated:
         return render_template("home/welcome.html")
-    stats = service.home_stats(current_user, utcnow())  # type: ignore[arg-type]
-    return render_template("home/dashboard.html", stats=stats, undo_form=UndoForm())
+    now = utcnow()
+    stats = service.home_stats(current_user, now)  # type: ignore[arg-type]
+    cards = my_assignments(current_user, now)  # type: ignore[arg-type]
+    return render_template("home/dashboard.html", stats=stats, undo_form=UndoForm(),
+                           assignments=[c for c in cards if c.status != "closed"])

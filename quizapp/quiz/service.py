@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from quizapp.core.assignments import past_deadline
 from quizapp.core.bank import Question as CoreQuestion
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.quiz import QuizScore, QuizSpec, choices_for, draw, score
@@ -69,10 +70,51 @@ def order_items_at(attempt: QuizAttempt, position: int, question: Question) -> l
     return items
 
 
+def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
+    """Submit an attempt whose deadline has passed, as it stands; True if it did.
+
+    Questions left unanswered count as wrong, and the attempt is finished at
+    its deadline, so nothing sent later can change it.
+    """
+    if attempt.is_finished or not past_deadline(attempt.deadline_at, now):
+        return False
+    assert attempt.deadline_at is not None
+    answered = {answer.position for answer in attempt.answers}
+    for position, question_id in enumerate(attempt.question_ids, start=1):
+        if position not in answered:
+            attempt.answers.append(QuizAnswer(position=position, question_id=question_id,
+                                              response="", correct=False,
+                                              answered_at=attempt.deadline_at))
+    _finish(attempt, attempt.deadline_at)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request closed or answered it first
+        db.session.rollback()
+    return True
+
+
+def _finish(attempt: QuizAttempt, at: datetime) -> None:
+    attempt.finished_at = at
+    attempt.score = sum(1 for answer in attempt.answers if answer.correct)
+    if attempt.assignment is not None and at > attempt.assignment.due_at:
+        attempt.late = True
+
+
+def results_visible(attempt: QuizAttempt, now: datetime) -> bool:
+    """Whether the right answers may be shown yet (an assignment may hold them
+    back until its due date, so early finishers cannot pass them on)."""
+    if attempt.feedback != "after_due" or attempt.assignment is None:
+        return True
+    return now >= attempt.assignment.due_at
+
+
 def record_answer(
     attempt: QuizAttempt, position: int, question: Question, response: str, now: datetime
 ) -> Verdict | None:
-    """Grade and keep the answer for one position; None if it was already answered."""
+    """Grade and keep the answer for one position; None if it was already answered
+    or the attempt is over (finished, or past its deadline)."""
+    if close_if_expired(attempt, now):
+        return None
     if attempt.is_finished or any(a.position == position for a in attempt.answers):
         return None
     verdict = grade(question.to_core(), response)
@@ -80,8 +122,7 @@ def record_answer(
         position=position, question_id=question.id, response=response,
         correct=verdict.correct, near_miss=verdict.near_miss, answered_at=now))
     if next_position(attempt) is None:
-        attempt.finished_at = now
-        attempt.score = sum(1 for answer in attempt.answers if answer.correct)
+        _finish(attempt, now)
     try:
         db.session.commit()
     except IntegrityError:

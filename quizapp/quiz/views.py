@@ -63,9 +63,13 @@ def quick() -> Response:
 
 
 def _attempt_or_404(attempt_id: int) -> QuizAttempt:
+    """The student's own attempt, submitted first if its time ran out meanwhile."""
     attempt = service.attempt_for(_user(), attempt_id)
     if attempt is None:
         abort(404)
+    if service.close_if_expired(attempt, utcnow()):
+        flash("Time is up: your attempt was submitted with the answers you had given.",
+              "warning")
     return attempt
 
 
@@ -95,6 +99,9 @@ def question(attempt_id: int, position: int) -> Any:
             errors.append("Place every event exactly once.")
         else:
             verdict = service.record_answer(attempt, position, item, response, utcnow())
+            if verdict is None and attempt.is_finished and attempt.deadline_at is not None:
+                flash("Time is up: that answer arrived after the deadline and was not counted.",
+                      "warning")
             if verdict is not None and attempt.feedback == "each":
                 return render_template(
                     "quiz/feedback.html", attempt=attempt, position=position, question=item,
@@ -112,6 +119,8 @@ def results(attempt_id: int) -> str | Response:
     attempt = _attempt_or_404(attempt_id)
     if not attempt.is_finished:
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    if not service.results_visible(attempt, utcnow()):
+        return render_template("quiz/submitted.html", attempt=attempt)
     rows = [(answer, evidence_in_context(answer.question)) for answer in attempt.answers]
     return render_template("quiz/results.html", attempt=attempt, rows=rows,
                            score=service.attempt_score(attempt), deck_form=ConfirmForm())
@@ -122,6 +131,8 @@ def to_deck(attempt_id: int) -> Response:
     attempt = _attempt_or_404(attempt_id)
     if not ConfirmForm().validate_on_submit() or not attempt.is_finished:
         abort(400)
+    if not service.results_visible(attempt, utcnow()):
+        abort(403)
     added, already = service.send_missed_to_deck(_user(), attempt, utcnow())
     message = f"{added} missed question{'' if added == 1 else 's'} added to your study deck"
     if already:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,11 +16,47 @@ from quizapp.core.readiness import (
 )
 from quizapp.core.scheduling import CardState, Grade, review, study_day
 from quizapp.extensions import db
-from quizapp.models import Card, ExamPlan, Question, QuestionTag, Review, User
+from quizapp.models import (
+    Card,
+    ExamPlan,
+    Membership,
+    Question,
+    QuestionTag,
+    Review,
+    SchoolClass,
+    User,
+)
 
 
-def plan_for(user: User) -> ExamPlan | None:
+def own_plan(user: User) -> ExamPlan | None:
+    """The exam plan the student set themselves."""
     return db.session.scalar(select(ExamPlan).where(ExamPlan.user_id == user.id))
+
+
+def class_exam(user: User, today: date) -> SchoolClass | None:
+    """The student's class with the nearest exam still to come, if any class has one."""
+    return db.session.scalar(
+        select(SchoolClass).join(Membership, Membership.class_id == SchoolClass.id)
+        .where(Membership.user_id == user.id, SchoolClass.exam_date.is_not(None),
+               SchoolClass.exam_date >= today)
+        .order_by(SchoolClass.exam_date, SchoolClass.id).limit(1))
+
+
+def plan_from_class(user: User, school_class: SchoolClass) -> ExamPlan:
+    """A class's exam as the student's plan. Never saved: the class owns it."""
+    return ExamPlan(user_id=user.id, exam_date=school_class.exam_date,
+                    categories=list(school_class.exam_categories or []),
+                    tags=list(school_class.exam_tags or []),
+                    created_at=max(school_class.created_at, user.created_at))
+
+
+def plan_for(user: User, today: date | None = None) -> ExamPlan | None:
+    """The plan in force: the student's own, else their class's nearest exam."""
+    own = own_plan(user)
+    if own is not None:
+        return own
+    school_class = class_exam(user, today or study_day(datetime.now(UTC), user.timezone))
+    return plan_from_class(user, school_class) if school_class is not None else None
 
 
 def active_plan(user: User, now: datetime) -> ExamPlan | None:

@@ -1,0 +1,109 @@
+"""A student's side of assignments: which are theirs, their status, starting an attempt."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.core.assignments import (
+    AttemptSummary,
+    Window,
+    attempt_deadline,
+    best_attempt,
+    draw_for_attempt,
+    start_refusal,
+    student_status,
+)
+from quizapp.extensions import db
+from quizapp.models import Assignment, Membership, QuizAttempt, User
+
+#: Home-page order: what needs doing first.
+STATUS_ORDER = ("overdue", "due soon", "in progress", "to do", "not open yet", "done", "closed")
+
+
+def window_of(assignment: Assignment) -> Window:
+    return Window(assignment.opens_at, assignment.due_at, assignment.accept_late)
+
+
+def assignment_for(student: User, assignment_id: int) -> Assignment | None:
+    """The assignment, only if the student is in its class."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or db.session.get(
+            Membership, (assignment.class_id, student.id)) is None:
+        return None
+    return assignment
+
+
+def my_attempts(student: User, assignment: Assignment) -> list[QuizAttempt]:
+    return list(db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id,
+                                  QuizAttempt.user_id == student.id)
+        .order_by(QuizAttempt.attempt_number)))
+
+
+def summaries(attempts: list[QuizAttempt]) -> list[AttemptSummary]:
+    return [AttemptSummary(a.is_finished, a.late, a.score, a.total) for a in attempts]
+
+
+@dataclass(frozen=True)
+class AssignmentCard:
+    """One line of the student's assignment list."""
+
+    assignment: Assignment
+    status: str
+    attempts: list[QuizAttempt]
+    best: AttemptSummary | None
+
+
+def my_assignments(student: User, now: datetime) -> list[AssignmentCard]:
+    assignments = db.session.scalars(
+        select(Assignment).join(Membership, Membership.class_id == Assignment.class_id)
+        .where(Membership.user_id == student.id).order_by(Assignment.due_at))
+    cards = []
+    for assignment in assignments:
+        attempts = my_attempts(student, assignment)
+        done = summaries(attempts)
+        cards.append(AssignmentCard(assignment, student_status(window_of(assignment), done, now),
+                                    attempts, best_attempt(done)))
+    return sorted(cards, key=lambda card: STATUS_ORDER.index(card.status))
+
+
+def start_refused(student: User, assignment: Assignment, now: datetime) -> str | None:
+    attempts = my_attempts(student, assignment)
+    in_progress = any(not a.is_finished for a in attempts)
+    return start_refusal(window_of(assignment), now, len(attempts),
+                         assignment.quiz_set.attempts_allowed, in_progress)
+
+
+def start_attempt(student: User, assignment: Assignment, now: datetime) -> QuizAttempt | str:
+    """Start the next attempt, or say why not.
+
+    The attempt number is unique per student and assignment in the database,
+    so two start requests racing (or one replayed) cannot both get through.
+    """
+    refusal = start_refused(student, assignment, now)
+    if refusal is not None:
+        return refusal
+    quiz_set = assignment.quiz_set
+    used = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == student.id)) or 0
+    attempt = QuizAttempt(
+        user_id=student.id, title=quiz_set.title, assignment_id=assignment.id,
+        attempt_number=used + 1, started_at=now, feedback=quiz_set.feedback,
+        question_ids=draw_for_attempt(quiz_set.question_ids, quiz_set.per_attempt,
+                                      quiz_set.shuffle, random.Random()),
+        deadline_at=attempt_deadline(now, quiz_set.time_limit_minutes, window_of(assignment)),
+        settings={"quiz_set_id": quiz_set.id, "instructions": quiz_set.instructions,
+                  "time_limit_minutes": quiz_set.time_limit_minutes, "always_choice": False},
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "That attempt has already started; carry on with it."
+    return attempt
