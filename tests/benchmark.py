@@ -5,22 +5,37 @@ Run: .venv/bin/python tests/benchmark.py   (uses a throwaway SQLite database)
 
 from __future__ import annotations
 
+import random
 import re
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import csrf_token, hidden, register
+from flask import Flask
+from sqlalchemy import select
+from support import PASSWORD, csrf_token, hidden, login, register
 
 from quizapp import create_app
 from quizapp.config import DEFAULT_BANK_DIR
 from quizapp.core.bank import load_bank
 from quizapp.core.grading import grade
+from quizapp.extensions import db
+from quizapp.models import (
+    Assignment,
+    Membership,
+    Question,
+    QuizAnswer,
+    QuizAttempt,
+    QuizSet,
+    SchoolClass,
+    User,
+)
 
 
 def timed(label: str, runs: int, action: Callable[[], object]) -> None:
@@ -31,7 +46,7 @@ def timed(label: str, runs: int, action: Callable[[], object]) -> None:
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     p95 = samples[max(int(len(samples) * 0.95) - 1, 0)]
-    print(f"{label:<38} median {statistics.median(samples):8.3f} ms   p95 {p95:8.3f} ms"
+    print(f"{label:<46} median {statistics.median(samples):8.3f} ms   p95 {p95:8.3f} ms"
           f"   ({runs} runs)")
 
 
@@ -70,6 +85,56 @@ def main() -> None:
         timed("GET /bank/?q=trotsky", 50, lambda: client.get("/bank/?q=trotsky"))
         page = client.get("/bank/").get_data(as_text=True)
         print("bank questions listed per page:", len(re.findall("question-item", page)))
+        teacher_pages(app)
+
+
+def teacher_pages(app: Flask, students: int = 30, questions: int = 10) -> None:
+    """A class of 30 students who each submitted a 10-question assignment."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        teacher = User(username="bench-teacher", display_name="T", role="teacher")
+        teacher.set_password(PASSWORD)
+        db.session.add(teacher)
+        db.session.flush()
+        school_class = SchoolClass(teacher_id=teacher.id, name="Bench", join_code="BENCH23")
+        ids = list(db.session.scalars(select(Question.id).limit(questions)))
+        quiz_set = QuizSet(teacher_id=teacher.id, title="Bench set", question_ids=ids)
+        db.session.add_all([school_class, quiz_set])
+        db.session.flush()
+        assignment = Assignment(class_id=school_class.id, quiz_set_id=quiz_set.id,
+                                opens_at=now - timedelta(days=2), due_at=now + timedelta(days=2))
+        db.session.add(assignment)
+        db.session.flush()
+        rng = random.Random(7)
+        for n in range(students):
+            student = User(username=f"bench-{n}", display_name=f"Student {n}",
+                           password_hash="x")
+            db.session.add(student)
+            db.session.flush()
+            db.session.add(Membership(class_id=school_class.id, user_id=student.id))
+            attempt = QuizAttempt(user_id=student.id, title="Bench set", question_ids=ids,
+                                  assignment_id=assignment.id, attempt_number=1,
+                                  started_at=now - timedelta(hours=1), finished_at=now)
+            for position, qid in enumerate(ids, start=1):
+                right = rng.random() < 0.3 + n / students * 0.6
+                attempt.answers.append(QuizAnswer(position=position, question_id=qid,
+                                                  response="x", correct=right))
+            attempt.score = sum(answer.correct for answer in attempt.answers)
+            db.session.add(attempt)
+        db.session.commit()
+        class_id, assignment_id = school_class.id, assignment.id
+    client = app.test_client()
+    login(client, "bench-teacher")
+    label = f"({students} students x {questions} questions)"
+    book = client.get(f"/teach/assignments/{assignment_id}")
+    assert book.status_code == 200 and book.get_data(as_text=True).count("data-student=") == (
+        students), "the gradebook did not list the class"
+    timed(f"GET gradebook {label}", 20,
+          lambda: client.get(f"/teach/assignments/{assignment_id}"))
+    timed(f"GET item analysis {label}", 20,
+          lambda: client.get(f"/teach/assignments/{assignment_id}/items"))
+    timed("GET class gradebook CSV", 20,
+          lambda: client.get(f"/teach/classes/{class_id}/gradebook.csv"))
 
 
 if __name__ == "__main__":
