@@ -92,9 +92,11 @@ class DrawForm(FlaskForm):
 class AssignForm(FlaskForm):
     school_class = SelectField("Class", coerce=int, validate_choice=True)
     opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date.")])
-    opens_at = TimeField("at", default=time(8, 0), validators=[DataRequired("Enter a time.")])
+    opens_at = TimeField("Opening time", default=time(8, 0),
+                         validators=[DataRequired("Enter a time.")])
     due_on = DateField("Due on", validators=[DataRequired("Enter the due date.")])
-    due_at = TimeField("at", default=time(23, 59), validators=[DataRequired("Enter a time.")])
+    due_at = TimeField("Due time", default=time(23, 59),
+                       validators=[DataRequired("Enter a time.")])
     accept_late = BooleanField("Accept late submissions (marked late)", default=True)
     add_to_deck = BooleanField("Also add the set's questions to each student's study deck")
 

@@ -1,0 +1,501 @@
+"""The route-by-role matrix: every route, with the real ids it takes, asked by every role.
+
+One world is built for the module: teacher A owns class A (student S joined it by code),
+quiz set A assigned to class A, and S has finished that assignment and started a self-test;
+teacher B owns class B (student T joined it), set B assigned to class B, and T has finished
+that assignment and started a self-test of their own.
+
+``MATRIX`` has a row per route and method (some routes have more than one, to ask with
+another owner's ids), and each row says what each role must get: a redirect to sign in for
+visitors, 403 for students on teacher pages, 404 for anyone asking for another's class, set,
+assignment or attempt, and the page (or the redirect a valid POST earns) for the owner.
+``test_every_route_has_a_row`` fails as soon as the app grows a route without a row.
+
+POSTs carry a valid CSRF token from a page the client can see, and harmless data: they
+create new things, repeat what is already so, or change only what the matrix never reads.
+A row that would spoil the world for later rows (signing out) runs on a freshly signed-in
+client of that role.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from support import PASSWORD, csrf_token, login, register, unique_name
+from teaching import (
+    answer_all,
+    assign,
+    create_class,
+    create_set,
+    join,
+    join_code,
+    latest_attempt,
+    make_teacher,
+    post_form,
+    question_ids,
+    start,
+)
+
+from quizapp.extensions import db
+from quizapp.models import User
+
+ANONYMOUS = "anonymous"
+STUDENT = "student"
+OTHER_STUDENT = "other-student"
+TEACHER = "teacher"
+OTHER_TEACHER = "other-teacher"
+ROLES = (ANONYMOUS, STUDENT, OTHER_STUDENT, TEACHER, OTHER_TEACHER)
+STUDENTS = (STUDENT, OTHER_STUDENT)
+TEACHERS = (TEACHER, OTHER_TEACHER)
+
+
+# ---------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    app: Flask
+    clients: dict[str, FlaskClient]
+    usernames: dict[str, str]
+    ids: dict[str, Any]
+
+    def fill(self, template: str) -> str:
+        return template.format(**self.ids)
+
+
+def _quick_quiz(client: FlaskClient) -> int:
+    response = post_form(client, "/quiz/", "/quiz/quick")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.fullmatch(r"/quiz/(\d+)/1", response.headers["Location"]).group(1))
+
+
+def _finished_assignment_attempt(app: Flask, client: FlaskClient, username: str,
+                                 assignment_id: int, questions: int) -> int:
+    assert start(client, assignment_id).status_code == 302
+    attempt_id = latest_attempt(app, username).id
+    answer_all(client, app, attempt_id, [True] * questions)
+    assert latest_attempt(app, username).finished_at is not None
+    return attempt_id
+
+
+def _user_id(app: Flask, username: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+@pytest.fixture(scope="module")
+def world(app: Flask) -> World:
+    clients = {role: app.test_client() for role in (*STUDENTS, *TEACHERS)}
+    teacher, other_teacher = clients[TEACHER], clients[OTHER_TEACHER]
+    student, other_student = clients[STUDENT], clients[OTHER_STUDENT]
+    usernames = {TEACHER: make_teacher(app, teacher),
+                 OTHER_TEACHER: make_teacher(app, other_teacher),
+                 STUDENT: register(student), OTHER_STUDENT: register(other_student)}
+    bystander = app.test_client()
+    bystander_name = register(bystander)
+    questions = question_ids(app, 6)
+
+    # Teacher A: class A with S (and a bystander to remove), a spare class, set A assigned.
+    class_a = create_class(teacher, "Matrix class A")
+    class_a_spare = create_class(teacher, "Matrix class A spare")
+    code_a = join_code(teacher, class_a)
+    assert join(student, code_a).status_code == 302
+    assert join(bystander, code_a).status_code == 302
+    set_a = create_set(teacher, questions[:3], "Matrix set A", attempts_allowed="1")
+    assignment_a = assign(teacher, set_a, class_a)
+    attempt_s_assigned = _finished_assignment_attempt(
+        app, student, usernames[STUDENT], assignment_a, 3)
+    attempt_s_self = _quick_quiz(student)
+
+    # Teacher B: class B with T, an open class anyone may join, set B assigned.
+    class_b = create_class(other_teacher, "Matrix class B")
+    class_open = create_class(other_teacher, "Matrix open house")
+    assert join(other_student, join_code(other_teacher, class_b)).status_code == 302
+    set_b = create_set(other_teacher, questions[:2], "Matrix set B", attempts_allowed="1")
+    assignment_b = assign(other_teacher, set_b, class_b)
+    attempt_t_assigned = _finished_assignment_attempt(
+        app, other_student, usernames[OTHER_STUDENT], assignment_b, 2)
+    attempt_t_self = _quick_quiz(other_student)
+
+    ids = {
+        "class_a": class_a, "class_a_spare": class_a_spare, "class_b": class_b,
+        "open_code": join_code(other_teacher, class_open),
+        "set_a": set_a, "set_b": set_b, "assignment_a": assignment_a,
+        "assignment_b": assignment_b, "attempt_s_assigned": attempt_s_assigned,
+        "attempt_s_self": attempt_s_self, "attempt_t_assigned": attempt_t_assigned,
+        "attempt_t_self": attempt_t_self,
+        "student": _user_id(app, usernames[STUDENT]),
+        "other_student": _user_id(app, usernames[OTHER_STUDENT]),
+        "bystander": _user_id(app, bystander_name),
+        "student_name": usernames[STUDENT],
+        "question": questions[0], "answer_question": questions[4],
+        "review_question": questions[5],
+    }
+    return World(app, clients, usernames, ids)
+
+
+# ---------------------------------------------------------------- expected answers
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The status to get and, for a redirect, a regex its Location must match in full
+    (``{name}`` is filled from the world's ids). ``sign_in`` means the sign-in page, with
+    ``next`` naming the page asked for."""
+
+    status: int
+    to: str | None = None
+    sign_in: bool = False
+
+    def __str__(self) -> str:
+        if self.sign_in:
+            return "302 to sign in"
+        return f"{self.status}" + (f" to {self.to}" if self.to else "")
+
+
+OK = Expect(200)
+SIGN_IN = Expect(302, sign_in=True)
+FORBIDDEN = Expect(403)
+NOT_FOUND = Expect(404)
+BAD_REQUEST = Expect(400)
+
+
+def goes(to: str) -> Expect:
+    return Expect(302, to)
+
+
+HOME = goes("/")
+
+
+Answers = Mapping[str, Expect]
+
+
+def everyone(answer: Expect = OK) -> Answers:
+    return dict.fromkeys(ROLES, answer)
+
+
+def visitors_only(visitor: Expect) -> Answers:
+    """Sign-in and sign-up pages: served to visitors, signed-in users are sent home."""
+    return {ANONYMOUS: visitor, **dict.fromkeys((*STUDENTS, *TEACHERS), HOME)}
+
+
+def signed_in(answer: Expect) -> Answers:
+    """A page of one's own with no id in it: any signed-in user gets it."""
+    return {ANONYMOUS: SIGN_IN, **dict.fromkeys((*STUDENTS, *TEACHERS), answer)}
+
+
+def teachers(answer: Expect) -> Answers:
+    """A teacher page with no id: every teacher gets it, students are refused."""
+    return {ANONYMOUS: SIGN_IN, **dict.fromkeys(STUDENTS, FORBIDDEN),
+            **dict.fromkeys(TEACHERS, answer)}
+
+
+def teachers_own(answer: Expect, owner: str = TEACHER) -> Answers:
+    """A teacher page about one teacher's class, set, assignment or attempt."""
+    other = OTHER_TEACHER if owner == TEACHER else TEACHER
+    return {**teachers(answer), other: NOT_FOUND}
+
+
+def students_own(answer: Expect, owner: str = STUDENT) -> Answers:
+    """A student page about one student's assignment or attempt: nobody else's."""
+    return {**signed_in(NOT_FOUND), owner: answer}
+
+
+# ---------------------------------------------------------------- the matrix
+
+
+Data = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    rule: str
+    method: str
+    url: str
+    answers: Answers
+    data: Data | None = None
+    note: str = ""
+    fresh: bool = False
+
+
+def get(rule: str, url: str, answers: Answers, note: str = "") -> Row:
+    return Row(rule, "GET", url, answers, note=note)
+
+
+def post(rule: str, url: str, answers: Answers, data: Data | None = None, note: str = "",
+         fresh: bool = False) -> Row:
+    return Row(rule, "POST", url, answers, data, note, fresh)
+
+
+def _register_data(world: World) -> dict[str, Any]:
+    return {"username": unique_name("matrix"), "display_name": "Matrix Visitor",
+            "password": PASSWORD, "confirm": PASSWORD, "timezone": "UTC"}
+
+
+def _roster_data(world: World) -> dict[str, Any]:
+    roster = f"display_name,username\nMatrix Roster,{unique_name('roster')}\n".encode()
+    return {"roster": (io.BytesIO(roster), "roster.csv")}
+
+
+def _set_a_settings(world: World) -> dict[str, Any]:
+    """Set A's settings as created, so saving them changes nothing."""
+    return {"title": "Matrix set A", "instructions": "Answer from memory.", "shuffle": "y",
+            "attempts_allowed": "1", "feedback": "end", "per_attempt": "",
+            "time_limit_minutes": ""}
+
+
+def _assign_data(class_key: str) -> Data:
+    def data(world: World) -> dict[str, Any]:
+        today = date.today()
+        return {"school_class": str(world.ids[class_key]),
+                "opens_on": (today - timedelta(days=1)).isoformat(), "opens_at": "00:00",
+                "due_on": (today + timedelta(days=7)).isoformat(), "due_at": "23:59",
+                "accept_late": "y"}
+    return data
+
+
+def _study_answer_data(world: World) -> dict[str, Any]:
+    question = world.ids["answer_question"]
+    return {"question_id": question, "presentation": f"{question}:0",
+            "shown_at": str(int(time.time() * 1000) - 5000), "response": "1917"}
+
+
+def _study_review_data(world: World) -> dict[str, Any]:
+    question = world.ids["review_question"]
+    return {"question_id": question, "presentation": f"{question}:0", "response": "",
+            "duration_ms": "4000", "rating": "3"}
+
+
+def _settings_data(world: World) -> dict[str, Any]:
+    return {"display_name": "Matrix Tester", "timezone": "UTC", "answer_mode": "type",
+            "desired_retention": "0.90", "new_per_day": "20", "max_reviews_per_day": "200"}
+
+
+def _fields(**fields: Any) -> Data:
+    """Fixed form fields; string values may name world ids as ``{name}``."""
+    def data(world: World) -> dict[str, Any]:
+        return {key: world.fill(value) if isinstance(value, str) else value
+                for key, value in fields.items()}
+    return data
+
+
+CLASS_A = "/teach/classes/{class_a}"
+SET_A = "/teach/sets/{set_a}"
+NEW_ATTEMPT = r"/quiz/\d+/1"
+
+MATRIX: list[Row] = [
+    # -------------------------------------------------- public pages and accounts
+    get("/", "/", everyone()),
+    get("/bank/", "/bank/", everyone()),
+    get("/bank/<question_id>", "/bank/{question}", everyone()),
+    get("/login", "/login", visitors_only(OK)),
+    post("/login", "/login", visitors_only(goes("/")),
+         _fields(username="{student_name}", password=PASSWORD)),
+    get("/register", "/register", visitors_only(OK)),
+    post("/register", "/register", visitors_only(goes("/")), _register_data),
+    post("/logout", "/logout", everyone(goes("/login")), fresh=True),
+    get("/settings", "/settings", signed_in(OK)),
+    post("/settings", "/settings", signed_in(goes("/settings")), _settings_data),
+    get("/password", "/password", signed_in(OK)),
+    # The new password is the current one: refused (400) without changing anything.
+    post("/password", "/password", signed_in(BAD_REQUEST),
+         _fields(current=PASSWORD, password=PASSWORD, confirm=PASSWORD)),
+    # -------------------------------------------------- one's own study, exam and progress
+    get("/study/", "/study/", signed_in(OK)),
+    post("/study/answer", "/study/answer", signed_in(OK), _study_answer_data),
+    post("/study/review", "/study/review", signed_in(goes("/study/")), _study_review_data),
+    post("/study/undo", "/study/undo", signed_in(goes("/study/"))),
+    get("/exam/", "/exam/", signed_in(OK)),
+    post("/exam/", "/exam/", signed_in(goes("/exam/")),
+         lambda world: {"exam_date": (date.today() + timedelta(days=30)).isoformat()}),
+    post("/exam/clear", "/exam/clear", signed_in(goes("/exam/"))),
+    get("/progress/", "/progress/", signed_in(OK)),
+    # -------------------------------------------------- self-test quizzes and attempts
+    get("/quiz/", "/quiz/", signed_in(OK)),
+    post("/quiz/", "/quiz/", signed_in(goes(NEW_ATTEMPT)),
+         _fields(count="1", feedback="each")),
+    post("/quiz/quick", "/quiz/quick", signed_in(goes(NEW_ATTEMPT))),
+    get("/quiz/<int:attempt_id>", "/quiz/{attempt_s_self}",
+        students_own(goes("/quiz/{attempt_s_self}/1"))),
+    get("/quiz/<int:attempt_id>", "/quiz/{attempt_t_self}",
+        students_own(goes("/quiz/{attempt_t_self}/1"), owner=OTHER_STUDENT),
+        note="other student's self-test"),
+    get("/quiz/<int:attempt_id>", "/quiz/{attempt_s_assigned}",
+        students_own(goes("/quiz/{attempt_s_assigned}/results")),
+        note="student's assignment attempt"),
+    get("/quiz/<int:attempt_id>/<int:position>", "/quiz/{attempt_s_self}/1",
+        students_own(OK)),
+    # The attempt is finished, so an answer is not recorded: the owner is sent back.
+    post("/quiz/<int:attempt_id>/<int:position>", "/quiz/{attempt_s_assigned}/1",
+         students_own(goes("/quiz/{attempt_s_assigned}")), _fields(response="1917")),
+    get("/quiz/<int:attempt_id>/results", "/quiz/{attempt_s_assigned}/results",
+        students_own(OK)),
+    get("/quiz/<int:attempt_id>/results", "/quiz/{attempt_t_assigned}/results",
+        students_own(OK, owner=OTHER_STUDENT), note="other student's assignment attempt"),
+    post("/quiz/<int:attempt_id>/deck", "/quiz/{attempt_s_assigned}/deck",
+         students_own(goes("/quiz/{attempt_s_assigned}/results"))),
+    # -------------------------------------------------- a student's classes and assignments
+    get("/classes/", "/classes/", signed_in(OK)),
+    # Joining an open class of teacher B's: students may, teachers are refused.
+    post("/classes/", "/classes/",
+         {**signed_in(goes("/classes/")), **dict.fromkeys(TEACHERS, BAD_REQUEST)},
+         _fields(code="{open_code}")),
+    get("/assignments/<int:assignment_id>", "/assignments/{assignment_a}", students_own(OK)),
+    get("/assignments/<int:assignment_id>", "/assignments/{assignment_b}",
+        students_own(OK, owner=OTHER_STUDENT), note="other class's assignment"),
+    # S has used the one attempt allowed: refused, and sent back to the assignment.
+    post("/assignments/<int:assignment_id>/start", "/assignments/{assignment_a}/start",
+         students_own(goes("/assignments/{assignment_a}"))),
+    # -------------------------------------------------- teaching: classes
+    get("/teach/", "/teach/", teachers(OK)),
+    get("/teach/classes/new", "/teach/classes/new", teachers(OK)),
+    post("/teach/classes/new", "/teach/classes/new", teachers(goes(r"/teach/classes/\d+")),
+         _fields(name="Matrix extra class", timezone="Europe/London")),
+    get("/teach/classes/<int:class_id>", CLASS_A, teachers_own(OK)),
+    get("/teach/classes/<int:class_id>", "/teach/classes/{class_b}",
+        teachers_own(OK, owner=OTHER_TEACHER), note="other teacher's class"),
+    get("/teach/classes/<int:class_id>/edit", CLASS_A + "/edit", teachers_own(OK)),
+    post("/teach/classes/<int:class_id>/edit", CLASS_A + "/edit", teachers_own(goes(CLASS_A)),
+         _fields(name="Matrix class A", timezone="Europe/London")),
+    post("/teach/classes/<int:class_id>/code", CLASS_A + "/code", teachers_own(goes(CLASS_A)),
+         _fields(action="open")),
+    post("/teach/classes/<int:class_id>/members", CLASS_A + "/members",
+         teachers_own(goes(CLASS_A)), _fields(username="{student_name}")),
+    post("/teach/classes/<int:class_id>/roster", CLASS_A + "/roster", teachers_own(OK),
+         _roster_data),
+    post("/teach/classes/<int:class_id>/members/<int:user_id>/remove",
+         CLASS_A + "/members/{bystander}/remove", teachers_own(goes(CLASS_A))),
+    post("/teach/classes/<int:class_id>/members/<int:user_id>/remove",
+         CLASS_A + "/members/{other_student}/remove", teachers_own(NOT_FOUND),
+         note="student of another class"),
+    get("/teach/classes/<int:class_id>/gradebook", CLASS_A + "/gradebook", teachers_own(OK)),
+    get("/teach/classes/<int:class_id>/gradebook.csv", CLASS_A + "/gradebook.csv",
+        teachers_own(OK)),
+    get("/teach/classes/<int:class_id>/readiness", CLASS_A + "/readiness", teachers_own(OK)),
+    # -------------------------------------------------- teaching: quiz sets
+    get("/teach/sets/new", "/teach/sets/new", teachers(OK)),
+    post("/teach/sets/new", "/teach/sets/new", teachers(goes(r"/teach/sets/\d+")),
+         _fields(title="Matrix extra set", feedback="end")),
+    get("/teach/sets/<int:set_id>", SET_A, teachers_own(OK)),
+    get("/teach/sets/<int:set_id>", "/teach/sets/{set_b}",
+        teachers_own(OK, owner=OTHER_TEACHER), note="other teacher's set"),
+    post("/teach/sets/<int:set_id>", SET_A, teachers_own(goes(SET_A)), _set_a_settings),
+    # A question the set already holds: nothing is added.
+    post("/teach/sets/<int:set_id>/questions", SET_A + "/questions",
+         teachers_own(goes(SET_A)), _fields(question_id="{question}")),
+    # A question the set does not hold: nothing is removed.
+    post("/teach/sets/<int:set_id>/questions/remove", SET_A + "/questions/remove",
+         teachers_own(goes(SET_A)), _fields(question_id="no-such-question")),
+    # A filter that matches nothing: nothing is drawn.
+    post("/teach/sets/<int:set_id>/draw", SET_A + "/draw",
+         teachers_own(goes(SET_A + r"\?text=zzqxjw")), _fields(count="1", text="zzqxjw")),
+    post("/teach/sets/<int:set_id>/copy", SET_A + "/copy",
+         teachers_own(goes(r"/teach/sets/\d+"))),
+    get("/teach/sets/<int:set_id>/assign", SET_A + "/assign", teachers_own(OK)),
+    post("/teach/sets/<int:set_id>/assign", SET_A + "/assign",
+         teachers_own(goes(r"/teach/assignments/\d+")), _assign_data("class_a_spare")),
+    # Teacher B assigning their own set to teacher A's class: not one of B's classes.
+    post("/teach/sets/<int:set_id>/assign", "/teach/sets/{set_b}/assign",
+         teachers_own(BAD_REQUEST, owner=OTHER_TEACHER), _assign_data("class_a"),
+         note="other teacher's set to teacher's class"),
+    # -------------------------------------------------- teaching: results
+    get("/teach/assignments/<int:assignment_id>", "/teach/assignments/{assignment_a}",
+        teachers_own(OK)),
+    get("/teach/assignments/<int:assignment_id>", "/teach/assignments/{assignment_b}",
+        teachers_own(OK, owner=OTHER_TEACHER), note="other teacher's assignment"),
+    get("/teach/assignments/<int:assignment_id>/gradebook.csv",
+        "/teach/assignments/{assignment_a}/gradebook.csv", teachers_own(OK)),
+    get("/teach/assignments/<int:assignment_id>/items",
+        "/teach/assignments/{assignment_a}/items", teachers_own(OK)),
+    get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_s_assigned}",
+        teachers_own(OK)),
+    get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_t_assigned}",
+        teachers_own(OK, owner=OTHER_TEACHER), note="other class's attempt"),
+    # A self-test is the student's own: no teacher sees it, not even their class's.
+    get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_s_self}",
+        teachers_own(NOT_FOUND), note="student's self-test"),
+]
+
+
+def _cell_id(row: Row, role: str) -> str:
+    return f"{row.method} {row.rule} as {role}" + (f" [{row.note}]" if row.note else "")
+
+
+CELLS = [pytest.param(row, role, id=_cell_id(row, role)) for row in MATRIX for role in ROLES]
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def _routed_methods(app: Flask) -> set[tuple[str, str]]:
+    return {(rule.rule, method) for rule in app.url_map.iter_rules()
+            if rule.endpoint != "static"
+            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_has_a_row(app: Flask) -> None:
+    covered = {(row.rule, row.method) for row in MATRIX}
+    routed = _routed_methods(app)
+    assert sorted(routed - covered) == [], "routes without a row in MATRIX"
+    assert sorted(covered - routed) == [], "rows in MATRIX for routes the app lacks"
+
+
+def test_every_row_answers_for_every_role() -> None:
+    for row in MATRIX:
+        assert set(row.answers) == set(ROLES), _cell_id(row, "?")
+    assert len({_cell_id(row, role) for row in MATRIX for role in ROLES}) == len(CELLS)
+
+
+def _client(world: World, role: str, fresh: bool) -> FlaskClient:
+    if role == ANONYMOUS:
+        return world.app.test_client()
+    if not fresh:
+        return world.clients[role]
+    client = world.app.test_client()
+    assert login(client, world.usernames[role]).status_code == 302
+    return client
+
+
+def _request(world: World, client: FlaskClient, row: Row, role: str, url: str) -> Any:
+    if row.method == "GET":
+        return client.get(url)
+    page = client.get("/login" if role == ANONYMOUS else "/")
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True)),
+            **(row.data(world) if row.data else {})}
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize(("row", "role"), CELLS)
+def test_route_answers_role(world: World, row: Row, role: str) -> None:
+    url = world.fill(row.url)
+    path = urlsplit(url).path
+    rule, _ = world.app.url_map.bind("localhost").match(path, method=row.method,
+                                                        return_rule=True)
+    assert rule.rule == row.rule, f"{url} is routed to {rule.rule}, not {row.rule}"
+
+    response = _request(world, _client(world, role, row.fresh), row, role, url)
+    expected = row.answers[role]
+    location = response.headers.get("Location", "")
+    got = f"{response.status_code}" + (f" to {location}" if location else "")
+    assert response.status_code == expected.status, (
+        f"{row.method} {url} as {role}: expected {expected}, got {got}")
+    if expected.sign_in:
+        target = urlsplit(location)
+        assert target.path == "/login", f"{row.method} {url} as {role}: got {got}"
+        assert parse_qs(target.query).get("next") == [url], (
+            f"{row.method} {url} as {role}: sign-in should come back to {url}, got {got}")
+    elif expected.to is not None:
+        assert re.fullmatch(world.fill(expected.to), location), (
+            f"{row.method} {url} as {role}: expected {expected}, got {got}")
