@@ -323,3 +323,17 @@ def test_students_cannot_reach_teacher_pages(app: Flask) -> None:
     assert student.get("/teach/").status_code == 403
     logout(student)
     assert student.get("/teach/").status_code == 302
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_csv(app: Flask) -> None:
+    teacher, set_id, (class_id, _student) = classroom(app, students=1)
+    assignment_id = assign(teacher, set_id, class_id)
+    with app.app_context():
+        member = db.session.scalar(select(User).join(Membership, Membership.user_id == User.id)
+                                   .where(Membership.class_id == class_id))
+        member.display_name = '=HYPERLINK("http://evil.example","x")'
+        db.session.commit()
+    exported = teacher.get(f"/teach/assignments/{assignment_id}/gradebook.csv")
+    row = next(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert row["display_name"] == "'" + '=HYPERLINK("http://evil.example","x")'
+    assert exported.headers["Content-Disposition"].startswith("attachment;")

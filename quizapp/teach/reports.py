@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from quizapp.core.assignments import AttemptSummary, best_attempt, gradebook_status
 from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
@@ -24,6 +25,32 @@ from quizapp.teach.service import attempts_for, class_assignments, members
 #: The gradebook CSV's columns, in order (documented in the README).
 ASSIGNMENT_CSV_COLUMNS = ("username", "display_name", "status", "score", "out_of", "percent",
                           "attempts", "time_taken_seconds", "submitted_at_utc", "late")
+
+
+#: Cells starting with these are formulas to a spreadsheet; names typed by students
+#: could otherwise run in the teacher's Excel (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet will show as text: formula-like strings get a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _writer(out: io.StringIO) -> _SafeWriter:
+    return _SafeWriter(csv.writer(out, lineterminator="\n"))
+
+
+class _SafeWriter:
+    """A csv writer that passes every cell through ``spreadsheet_safe``."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Sequence[object]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
 def summary(attempt: QuizAttempt) -> AttemptSummary:
@@ -69,7 +96,7 @@ def assignment_gradebook(assignment: Assignment) -> list[GradebookRow]:
 
 def assignment_csv(rows: Sequence[GradebookRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _writer(out)
     writer.writerow(ASSIGNMENT_CSV_COLUMNS)
     for row in rows:
         best = row.best
@@ -119,7 +146,7 @@ def class_csv(book: ClassGradebook) -> str:
     """Columns: username, display_name, one per assignment (its title and id, the
     best percent or empty), then average_percent."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _writer(out)
     writer.writerow(["username", "display_name",
                      *[f"{a.quiz_set.title} (#{a.id})" for a in book.assignments],
                      "average_percent"])
