@@ -89,7 +89,9 @@ def users_promote(username: str) -> None:
 
 def register_commands(app: Flask) -> None:
     from quizapp.demo import demo_command
+    from quizapp.demo_class import demo_class_command
 
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(demo_class_command)

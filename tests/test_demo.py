@@ -78,3 +78,33 @@ def test_demo_refuses_a_short_password(app: Flask) -> None:
                                                 "--password", "short"])
     assert result.exit_code != 0
     assert "8 characters" in result.output
+
+
+def test_demo_class_fills_the_teacher_pages(app: Flask) -> None:
+    from support import login
+
+    from quizapp.models import Assignment, QuizAttempt, SchoolClass
+
+    teacher = unique_name("demoteach")
+    args = ["demo-class", "--teacher", teacher, "--students", "4", "--days", "2"]
+    for _ in range(2):  # a rerun recreates it from scratch
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        owner = demo_user(teacher)
+        assert owner.is_teacher
+        school_class = db.session.scalar(select(SchoolClass).where(
+            SchoolClass.teacher_id == owner.id))
+        assert school_class is not None and len(school_class.memberships) == 4
+        assignment_ids = db.session.scalars(select(Assignment.id).where(
+            Assignment.class_id == school_class.id)).all()
+        attempts = db.session.scalars(select(QuizAttempt).where(
+            QuizAttempt.assignment_id.in_(assignment_ids))).all()
+        assert sum(a.late for a in attempts) == 1
+        assert all(len(a.answers) == a.total for a in attempts if a.is_finished)
+        assert db.session.scalar(select(func.count()).select_from(SchoolClass).where(
+            SchoolClass.teacher_id == owner.id)) == 1
+    client = app.test_client()
+    login(client, teacher, "demo-password")
+    page = client.get(f"/teach/assignments/{min(assignment_ids)}").get_data(as_text=True)
+    assert page.count("<td>Submitted</td>") == 2 and "<td>Late</td>" in page
