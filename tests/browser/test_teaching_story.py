@@ -283,3 +283,18 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(book).to_contain_text("100% late")
     assert_accessible(teacher)
     shoot(teacher, "class-gradebook")
+
+    # At phone width the teacher's pages keep to the screen: wide tables scroll inside.
+    teacher.set_viewport_size({"width": 375, "height": 800})
+    for url in (class_url, gradebook_url, f"/teach/assignments/{assignment_id}/items"):
+        teacher.goto(url)
+        overflow = teacher.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            shoot(teacher, "overflow")
+            wide = teacher.evaluate('''[...document.querySelectorAll('body *')].filter(
+                e => !e.closest('.table-scroll')
+                     && e.getBoundingClientRect().right > document.documentElement.clientWidth)
+                .slice(0, 5).map(e => e.tagName + '.' + e.className)''')
+            raise AssertionError((url, overflow, wide))
+    shoot(teacher, "items-phone")
