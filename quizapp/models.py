@@ -247,7 +247,7 @@ class QuizAttempt(db.Model):
     title: Mapped[str] = mapped_column(String(120))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
-    feedback: Mapped[str] = mapped_column(String(8), default="each")
+    feedback: Mapped[str] = mapped_column(String(10), default="each")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[int | None] = mapped_column(Integer)

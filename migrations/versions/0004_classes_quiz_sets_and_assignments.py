@@ -88,6 +88,9 @@ def upgrade():
         batch_op.add_column(sa.Column('attempt_number', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('deadline_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('late', sa.Boolean(), nullable=False, server_default=sa.false()))
+        # "after_due" (an assignment's feedback mode) is longer than the old limit.
+        batch_op.alter_column('feedback', existing_type=sa.String(length=8),
+                              type_=sa.String(length=10), existing_nullable=False)
         batch_op.create_index(batch_op.f('ix_quiz_attempts_assignment_id'), ['assignment_id'], unique=False)
         batch_op.create_unique_constraint(batch_op.f('uq_quiz_attempts_assignment_id'), ['assignment_id', 'user_id', 'attempt_number'])
         batch_op.create_foreign_key(batch_op.f('fk_quiz_attempts_assignment_id_assignments'), 'assignments', ['assignment_id'], ['id'], ondelete='CASCADE')
@@ -107,6 +110,8 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_quiz_attempts_assignment_id_assignments'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_quiz_attempts_assignment_id'), type_='unique')
         batch_op.drop_index(batch_op.f('ix_quiz_attempts_assignment_id'))
+        batch_op.alter_column('feedback', existing_type=sa.String(length=10),
+                              type_=sa.String(length=8), existing_nullable=False)
         batch_op.drop_column('late')
         batch_op.drop_column('deadline_at')
         batch_op.drop_column('attempt_number')
