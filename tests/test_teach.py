@@ -337,3 +337,15 @@ def test_names_that_look_like_formulas_stay_text_in_the_csv(app: Flask) -> None:
     row = next(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert row["display_name"] == "'" + '=HYPERLINK("http://evil.example","x")'
     assert exported.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_late_joiner_gets_the_deck_cards_of_earlier_assignments(app: Flask) -> None:
+    teacher, set_id, (class_id, _first) = classroom(app, students=1)
+    assign(teacher, set_id, class_id, add_to_deck="y")
+    newcomer = app.test_client()
+    username = register(newcomer)
+    join(newcomer, join_code(teacher, class_id))
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        queued = db.session.scalars(select(Card).where(Card.user_id == user.id)).all()
+        assert len(queued) == 3 and all(card.reps == 0 for card in queued)

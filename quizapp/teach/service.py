@@ -106,10 +106,15 @@ def is_member(class_id: int, user_id: int) -> bool:
 
 
 def add_member(school_class: SchoolClass, user: User, now: datetime) -> bool:
-    """Add a student; False if they were already in the class."""
+    """Add a student; False if they were already in the class.
+
+    A late joiner gets the deck cards of the class's assignments that add
+    their questions to the deck, as the students there at the time did.
+    """
     if is_member(school_class.id, user.id):
         return False
     db.session.add(Membership(class_id=school_class.id, user_id=user.id, joined_at=now))
+    _queue_class_deck(school_class, user.id, now)
     try:
         db.session.commit()
     except IntegrityError:  # the same student added twice at once
@@ -128,6 +133,12 @@ def add_by_username(school_class: SchoolClass, username: str, now: datetime) -> 
     if not add_member(school_class, user, now):
         return f"{user.display_name} is already in {school_class.name}."
     return f"{user.display_name} added to {school_class.name}."
+
+
+def _queue_class_deck(school_class: SchoolClass, user_id: int, now: datetime) -> None:
+    for assignment in class_assignments(school_class):
+        if assignment.add_to_deck:
+            queue_in_deck(user_id, assignment.quiz_set.question_ids, now)
 
 
 def remove_member(school_class: SchoolClass, user_id: int) -> None:
@@ -155,6 +166,7 @@ def import_roster(
     db.session.flush()
     for user, _ in created:
         db.session.add(Membership(class_id=school_class.id, user_id=user.id, joined_at=now))
+        _queue_class_deck(school_class, user.id, now)
     db.session.commit()
     return created
 
