@@ -113,11 +113,7 @@ def edit_class(class_id: int) -> str | BaseResponse | tuple[str, int]:
 
 @bp.get("/classes/<int:class_id>")
 def class_page(class_id: int) -> str:
-    school_class = _class_or_404(class_id)
-    return render_template(
-        "teach/class.html", school_class=school_class, members=service.members(school_class),
-        assignments=service.class_assignments(school_class), confirm=ConfirmForm(),
-        add_form=AddMemberForm(), roster_form=RosterForm(), created=None)
+    return _class_page_with(_class_or_404(class_id))
 
 
 @bp.post("/classes/<int:class_id>/code")
