@@ -24,6 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.core.assignments import AttemptSummary
 from quizapp.core.bank import Evidence
 from quizapp.core.bank import Question as BankQuestion
 from quizapp.core.scheduling import CardState
@@ -273,6 +274,10 @@ class QuizAttempt(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+    def summary(self) -> AttemptSummary:
+        """What the core's assignment rules need to know of this attempt."""
+        return AttemptSummary(self.is_finished, self.late, self.score, self.total)
 
 
 class QuizAnswer(db.Model):

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.assignments import (
@@ -45,10 +45,6 @@ def my_attempts(student: User, assignment: Assignment) -> list[QuizAttempt]:
         .order_by(QuizAttempt.attempt_number)))
 
 
-def summaries(attempts: list[QuizAttempt]) -> list[AttemptSummary]:
-    return [AttemptSummary(a.is_finished, a.late, a.score, a.total) for a in attempts]
-
-
 @dataclass(frozen=True)
 class AssignmentCard:
     """One line of the student's assignment list."""
@@ -60,20 +56,32 @@ class AssignmentCard:
 
 
 def my_assignments(student: User, now: datetime) -> list[AssignmentCard]:
+    """Every assignment of the student's classes with its status, in two queries."""
     assignments = db.session.scalars(
         select(Assignment).join(Membership, Membership.class_id == Assignment.class_id)
-        .where(Membership.user_id == student.id).order_by(Assignment.due_at))
+        .where(Membership.user_id == student.id).order_by(Assignment.due_at)).all()
+    by_assignment: dict[int, list[QuizAttempt]] = {}
+    for attempt in db.session.scalars(select(QuizAttempt).where(
+            QuizAttempt.user_id == student.id,
+            QuizAttempt.assignment_id.in_([a.id for a in assignments]))
+            .order_by(QuizAttempt.attempt_number)):
+        by_assignment.setdefault(attempt.assignment_id or 0, []).append(attempt)
     cards = []
     for assignment in assignments:
-        attempts = my_attempts(student, assignment)
-        done = summaries(attempts)
+        attempts = by_assignment.get(assignment.id, [])
+        done = [a.summary() for a in attempts]
         cards.append(AssignmentCard(assignment, student_status(window_of(assignment), done, now),
                                     attempts, best_attempt(done)))
     return sorted(cards, key=lambda card: STATUS_ORDER.index(card.status))
 
 
-def start_refused(student: User, assignment: Assignment, now: datetime) -> str | None:
-    attempts = my_attempts(student, assignment)
+def start_refused(
+    student: User, assignment: Assignment, now: datetime,
+    attempts: list[QuizAttempt] | None = None,
+) -> str | None:
+    """Why the student may not start an attempt now (None: they may)."""
+    if attempts is None:
+        attempts = my_attempts(student, assignment)
     in_progress = any(not a.is_finished for a in attempts)
     return start_refusal(window_of(assignment), now, len(attempts),
                          assignment.quiz_set.attempts_allowed, in_progress)
@@ -85,15 +93,14 @@ def start_attempt(student: User, assignment: Assignment, now: datetime) -> QuizA
     The attempt number is unique per student and assignment in the database,
     so two start requests racing (or one replayed) cannot both get through.
     """
-    refusal = start_refused(student, assignment, now)
+    attempts = my_attempts(student, assignment)
+    refusal = start_refused(student, assignment, now, attempts)
     if refusal is not None:
         return refusal
     quiz_set = assignment.quiz_set
-    used = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
-        QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == student.id)) or 0
     attempt = QuizAttempt(
         user_id=student.id, title=quiz_set.title, assignment_id=assignment.id,
-        attempt_number=used + 1, started_at=now, feedback=quiz_set.feedback,
+        attempt_number=len(attempts) + 1, started_at=now, feedback=quiz_set.feedback,
         question_ids=draw_for_attempt(quiz_set.question_ids, quiz_set.per_attempt,
                                       quiz_set.shuffle, random.Random()),
         deadline_at=attempt_deadline(now, quiz_set.time_limit_minutes, window_of(assignment)),

@@ -48,7 +48,7 @@ def detail(assignment_id: int) -> str:
     attempts = service.my_attempts(_user(), assignment)
     return render_template(
         "assignments/detail.html", assignment=assignment, attempts=attempts,
-        refusal=service.start_refused(_user(), assignment, now), form=StartForm(),
+        refusal=service.start_refused(_user(), assignment, now, attempts), form=StartForm(),
         window=service.window_of(assignment), now=now)
 
 

@@ -99,9 +99,6 @@ def question(attempt_id: int, position: int) -> Any:
             errors.append("Place every event exactly once.")
         else:
             verdict = service.record_answer(attempt, position, item, response, utcnow())
-            if verdict is None and attempt.is_finished and attempt.deadline_at is not None:
-                flash("Time is up: that answer arrived after the deadline and was not counted.",
-                      "warning")
             if verdict is not None and attempt.feedback == "each":
                 return render_template(
                     "quiz/feedback.html", attempt=attempt, position=position, question=item,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -69,11 +70,16 @@ def active_plan(user: User, now: datetime) -> ExamPlan | None:
 
 def scope_question_ids(plan: ExamPlan) -> list[str]:
     """Active questions in the exam's scope: its categories and tags (none set means all)."""
+    return questions_in_scope(plan.categories, plan.tags)
+
+
+def questions_in_scope(categories: Sequence[str], tags: Sequence[str]) -> list[str]:
+    """Active questions of any of ``categories`` carrying any of ``tags`` (empty: any)."""
     query = select(Question.id).where(Question.retired_at.is_(None))
-    if plan.categories:
-        query = query.where(Question.category.in_(plan.categories))
-    if plan.tags:
-        tagged = select(QuestionTag.question_id).where(QuestionTag.tag.in_(plan.tags))
+    if categories:
+        query = query.where(Question.category.in_(categories))
+    if tags:
+        tagged = select(QuestionTag.question_id).where(QuestionTag.tag.in_(tags))
         query = query.where(Question.id.in_(tagged))
     return list(db.session.scalars(query.order_by(Question.id)))
 
@@ -87,7 +93,8 @@ def scope_states(user: User, plan: ExamPlan) -> dict[str, CardState | None]:
 
 
 def exam_readiness(user: User, plan: ExamPlan) -> Readiness:
-    """The forecast the student (and later the teacher) sees for exam day."""
+    """The forecast the student sees for exam day (``teach.reports.class_readiness``
+    computes the same for a whole class in one pass)."""
     return readiness(scope_states(user, plan), exam_moment(plan.exam_date, user.timezone))
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from quizapp.core.assignments import AttemptSummary, best_attempt, gradebook_status
+from sqlalchemy import select
+
+from quizapp.core.assignments import best_attempt, gradebook_status
 from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
 from quizapp.core.items import ItemResponse, ItemStats, analyse_items
-from quizapp.core.readiness import Readiness
+from quizapp.core.readiness import Readiness, exam_moment, readiness
+from quizapp.core.scheduling import CardState
 from quizapp.extensions import db
-from quizapp.models import Assignment, ExamPlan, Question, QuizAttempt, SchoolClass, User
-from quizapp.study.exam_service import exam_readiness
+from quizapp.models import Assignment, Card, Question, QuizAttempt, SchoolClass, User
+from quizapp.study.exam_service import questions_in_scope
 from quizapp.teach.service import attempts_for, class_assignments, members
 
 #: The gradebook CSV's columns, in order (documented in the README).
@@ -53,11 +55,6 @@ class _SafeWriter:
         self._writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
-def summary(attempt: QuizAttempt) -> AttemptSummary:
-    return AttemptSummary(finished=attempt.is_finished, late=attempt.late,
-                          score=attempt.score, total=attempt.total)
-
-
 @dataclass(frozen=True)
 class GradebookRow:
     """One student on one assignment."""
@@ -80,14 +77,17 @@ class GradebookRow:
         return int((self.best.finished_at - self.best.started_at).total_seconds())
 
 
-def assignment_gradebook(assignment: Assignment) -> list[GradebookRow]:
+def assignment_gradebook(
+    assignment: Assignment, students: Sequence[User] | None = None
+) -> list[GradebookRow]:
+    """A row per student of the class (``students``, when the caller has them)."""
     by_student: dict[int, list[QuizAttempt]] = {}
     for attempt in attempts_for(assignment):
         by_student.setdefault(attempt.user_id, []).append(attempt)
     rows = []
-    for student in members(assignment.school_class):
+    for student in students if students is not None else members(assignment.school_class):
         attempts = by_student.get(student.id, [])
-        summaries = [summary(a) for a in attempts]
+        summaries = [a.summary() for a in attempts]
         chosen = best_attempt(summaries)
         best = attempts[summaries.index(chosen)] if chosen is not None else None
         rows.append(GradebookRow(student, gradebook_status(summaries), attempts, best))
@@ -127,8 +127,8 @@ class ClassGradebook:
         return _average(self.cells[(s.id, assignment.id)].percent for s in self.students)
 
 
-def _average(values: object) -> int | None:
-    present = [v for v in values if v is not None]  # type: ignore[attr-defined]
+def _average(values: Iterable[int | None]) -> int | None:
+    present = [v for v in values if v is not None]
     return round(sum(present) / len(present)) if present else None
 
 
@@ -137,7 +137,7 @@ def class_gradebook(school_class: SchoolClass) -> ClassGradebook:
     students = members(school_class)
     cells = {}
     for assignment in assignments:
-        for row in assignment_gradebook(assignment):
+        for row in assignment_gradebook(assignment, students):
             cells[(row.student.id, assignment.id)] = row
     return ClassGradebook(assignments, students, cells)
 
@@ -173,14 +173,14 @@ def item_analysis(assignment: Assignment) -> tuple[list[ItemRow], int]:
     attempts they rest on.
     """
     first: dict[int, QuizAttempt] = {}
-    for attempt in attempts_for(assignment):
+    for attempt in attempts_for(assignment, with_answers=True):
         if attempt.is_finished and attempt.user_id not in first:
             first[attempt.user_id] = attempt
     table = [{answer.question_id: ItemResponse(answer.correct, answer.response)
               for answer in attempt.answers} for attempt in first.values()]
     stats = analyse_items(table, assignment.quiz_set.question_ids)
     questions = {q.id: q for q in db.session.scalars(
-        db.select(Question).where(Question.id.in_([s.question_id for s in stats])))}
+        select(Question).where(Question.id.in_([s.question_id for s in stats])))}
     return [ItemRow(s, questions.get(s.question_id)) for s in stats], len(table)
 
 
@@ -194,28 +194,27 @@ class ClassReadiness:
     not_started: list[User]
 
 
-def class_plan(school_class: SchoolClass) -> ExamPlan | None:
-    """The class's exam as a (never-saved) plan, so the student forecast applies as is."""
+def class_readiness(school_class: SchoolClass) -> ClassReadiness | None:
+    """Each member's forecast for the class's exam, as the student's own page computes
+    it (their cards in scope, projected to 9 am on the day in their time zone)."""
     if school_class.exam_date is None:
         return None
-    return ExamPlan(exam_date=school_class.exam_date,
-                    categories=list(school_class.exam_categories or []),
-                    tags=list(school_class.exam_tags or []),
-                    created_at=school_class.created_at)
-
-
-def class_readiness(school_class: SchoolClass, now: datetime) -> ClassReadiness | None:
-    plan = class_plan(school_class)
-    if plan is None:
-        return None
     students = members(school_class)
-    per_student = [(student, exam_readiness(student, plan)) for student in students]
+    scope = questions_in_scope(school_class.exam_categories or [],
+                               school_class.exam_tags or [])
+    states: dict[int, dict[str, CardState | None]] = {s.id: dict.fromkeys(scope) for s in students}
+    for card in db.session.scalars(select(Card).where(
+            Card.user_id.in_(list(states)), Card.question_id.in_(scope))):
+        states[card.user_id][card.question_id] = card.memory_state()
+    per_student = [(student, readiness(states[student.id],
+                                       exam_moment(school_class.exam_date, student.timezone)))
+                   for student in students]
     recall_sum: dict[str, float] = {}
     for _, forecast in per_student:
         for card in forecast.cards:
             recall_sum[card.question_id] = recall_sum.get(card.question_id, 0.0) + card.recall
     questions = {q.id: q for q in db.session.scalars(
-        db.select(Question).where(Question.id.in_(list(recall_sum))))}
+        select(Question).where(Question.id.in_(list(recall_sum))))}
     by_category: dict[str, list[float]] = {}
     for qid, total in recall_sum.items():
         by_category.setdefault(questions[qid].category, []).append(total / len(students))

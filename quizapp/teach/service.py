@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from quizapp.core.assignments import new_join_code, normalise_join_code
 from quizapp.core.roster import RosterRow, one_time_password, parse_roster
@@ -300,9 +301,11 @@ def class_assignments(school_class: SchoolClass) -> list[Assignment]:
         .order_by(Assignment.due_at, Assignment.id)))
 
 
-def attempts_for(assignment: Assignment, user_id: int | None = None) -> list[QuizAttempt]:
+def attempts_for(assignment: Assignment, with_answers: bool = False) -> list[QuizAttempt]:
+    """Every attempt at the assignment, by student then number; ``with_answers``
+    loads their answers in one more query instead of one per attempt."""
     query = select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id)
-    if user_id is not None:
-        query = query.where(QuizAttempt.user_id == user_id)
+    if with_answers:
+        query = query.options(selectinload(QuizAttempt.answers))
     return list(db.session.scalars(query.order_by(QuizAttempt.user_id,
                                                   QuizAttempt.attempt_number)))

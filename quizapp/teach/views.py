@@ -198,7 +198,7 @@ def class_gradebook_csv(class_id: int) -> Response:
 def class_readiness(class_id: int) -> str:
     school_class = _class_or_404(class_id)
     return render_template("teach/readiness.html", school_class=school_class,
-                           report=reports.class_readiness(school_class, utcnow()))
+                           report=reports.class_readiness(school_class))
 
 
 def _csv(text: str, filename: str) -> Response:
