@@ -15,12 +15,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Flask
-from flows import assert_accessible, keys_ready, sign_up
-from playwright.sync_api import BrowserContext, Locator, Page, expect
-from support import PASSWORD, unique_name
+from flows import assert_accessible, keys_ready, make_teacher, nav, new_page, sign_in, sign_up
+from playwright.sync_api import Page, expect
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Question, QuizAttempt, User, utcnow
+from quizapp.models import Assignment, Question, QuizAttempt, utcnow
 
 SCREENSHOTS = Path(os.environ.get("QUIZAPP_SCREENSHOTS", "/tmp/quizapp-screenshots"))
 CLASS_NAME = "Year 11 History"
@@ -32,36 +31,6 @@ CSV_COLUMNS = ["username", "display_name", "status", "score", "out_of", "percent
 def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"test_teaching_story-{name}.png"), full_page=True)
-
-
-def nav(page: Page, name: str) -> Locator:
-    """A link of the site's main navigation (breadcrumbs repeat some of the names)."""
-    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
-
-
-def make_teacher(app: Flask) -> str:
-    """A teacher account, created directly as ``flask create-teacher`` would."""
-    username = unique_name("teacher")
-    with app.app_context():
-        teacher = User(username=username, display_name="Ms Ivanova", role="teacher",
-                       timezone="Europe/London")
-        teacher.set_password(PASSWORD)
-        db.session.add(teacher)
-        db.session.commit()
-    return username
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Hello, Ms Ivanova")).to_be_visible()
-
-
-def new_page(context: BrowserContext) -> Page:
-    context.set_default_timeout(10_000)
-    return context.new_page()
 
 
 def join_class(page: Page, code: str) -> None:
