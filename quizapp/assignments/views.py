@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from quizapp.assignments import service
 from quizapp.assignments.forms import JoinForm, StartForm
-from quizapp.models import User, utcnow
+from quizapp.auth import signed_in_user
+from quizapp.models import utcnow
 from quizapp.teach.service import classes_of_student, join_with_code
 
 bp = Blueprint("assignments", __name__, template_folder="templates")
@@ -20,46 +21,42 @@ def require_login() -> None:
     """Classes and assignments are the signed-in student's own."""
 
 
-def _user() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 @bp.route("/classes/", methods=["GET", "POST"])
 def classes() -> str | Response | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
-        joined, message = join_with_code(_user(), form.code.data, utcnow())
+        joined, message = join_with_code(signed_in_user(), form.code.data, utcnow())
         if joined is not None:
             flash(message, "success")
             return redirect(url_for("assignments.classes"))
         form.code.errors = [message]
     return render_template(
-        "assignments/classes.html", form=form, classes=classes_of_student(_user()),
-        cards=service.my_assignments(_user(), utcnow()),
+        "assignments/classes.html", form=form, classes=classes_of_student(signed_in_user()),
+        cards=service.my_assignments(signed_in_user(), utcnow()),
     ), (400 if form.errors else 200)
 
 
 @bp.get("/assignments/<int:assignment_id>")
 def detail(assignment_id: int) -> str:
-    assignment = service.assignment_for(_user(), assignment_id)
+    assignment = service.assignment_for(signed_in_user(), assignment_id)
     if assignment is None:
         abort(404)
-    now = utcnow()
-    attempts = service.my_attempts(_user(), assignment)
+    now, student = utcnow(), signed_in_user()
+    attempts = service.my_attempts(student, assignment)
     return render_template(
         "assignments/detail.html", assignment=assignment, attempts=attempts,
-        refusal=service.start_refused(_user(), assignment, now, attempts), form=StartForm(),
+        refusal=service.start_refused(student, assignment, now, attempts), form=StartForm(),
         window=service.window_of(assignment), now=now)
 
 
 @bp.post("/assignments/<int:assignment_id>/start")
 def start(assignment_id: int) -> Response:
-    assignment = service.assignment_for(_user(), assignment_id)
+    assignment = service.assignment_for(signed_in_user(), assignment_id)
     if assignment is None:
         abort(404)
     if not StartForm().validate_on_submit():
         abort(400)
-    attempt = service.start_attempt(_user(), assignment, utcnow())
+    attempt = service.start_attempt(signed_in_user(), assignment, utcnow())
     if isinstance(attempt, str):
         flash(attempt, "warning")
         return redirect(url_for("assignments.detail", assignment_id=assignment.id))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from quizapp.auth import signed_in_user
 from quizapp.auth.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from quizapp.auth.security import (
     clear_failures,
@@ -90,7 +91,7 @@ def logout() -> Response:
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> str | Response:
-    user: User = current_user  # type: ignore[assignment]
+    user = signed_in_user()
     form = SettingsForm(obj=user)
     if request.method == "GET":
         form.desired_retention.data = Decimal(str(user.desired_retention))
@@ -112,7 +113,7 @@ def settings() -> str | Response:
 @login_required
 def password() -> str | Response | tuple[str, int]:
     """Change one's password; accounts made from a roster must, before anything else."""
-    user: User = current_user  # type: ignore[assignment]
+    user = signed_in_user()
     form = PasswordForm()
     if form.validate_on_submit():
         if not user.check_password(form.current.data):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from quizapp.auth import signed_in_user
 from quizapp.bank.queries import tag_counts
 from quizapp.core.readiness import (
     days_left,
@@ -33,13 +34,9 @@ def require_login() -> None:
     """Each student's plan is their own."""
 
 
-def _user() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 @bp.route("/", methods=["GET", "POST"])
 def plan() -> str | Response:
-    user = _user()
+    user = signed_in_user()
     now = utcnow()
     today = study_day(now, user.timezone)
     existing = exam_service.own_plan(user)
@@ -87,7 +84,7 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
 def clear() -> Response:
     form = UndoForm()
     if form.validate_on_submit():
-        plan = exam_service.own_plan(_user())
+        plan = exam_service.own_plan(signed_in_user())
         if plan is not None:
             db.session.delete(plan)
             db.session.commit()

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from quizapp.assignments.service import my_assignments
+from quizapp.auth import signed_in_user
 from quizapp.models import utcnow
 from quizapp.study import service
 from quizapp.study.forms import UndoForm
@@ -18,7 +19,8 @@ def index() -> str:
     if not current_user.is_authenticated:
         return render_template("home/welcome.html")
     now = utcnow()
-    stats = service.home_stats(current_user, now)  # type: ignore[arg-type]
-    cards = my_assignments(current_user, now)  # type: ignore[arg-type]
+    user = signed_in_user()
+    stats = service.home_stats(user, now)
+    cards = my_assignments(user, now)
     return render_template("home/dashboard.html", stats=stats, undo_form=UndoForm(),
                            assignments=[c for c in cards if c.status != "closed"])

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import and_, select
 
+from quizapp.auth import signed_in_user
 from quizapp.core.bank import CATEGORY_LABELS
 from quizapp.core.scheduling import study_day
 from quizapp.core.stats import (
@@ -50,13 +51,9 @@ def require_login() -> None:
     """Progress is personal: only the signed-in student's own data is ever shown."""
 
 
-def _user() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 @bp.get("/")
 def index() -> str:
-    user, now = _user(), utcnow()
+    user, now = signed_in_user(), utcnow()
     reviews = _review_rows(user)
     return render_template(
         "progress/index.html", total_reviews=len(reviews),

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.answers import response_from_form
+from quizapp.auth import signed_in_user
 from quizapp.bank.queries import tag_counts
 from quizapp.core.quiz import QuizSpec
 from quizapp.extensions import db
-from quizapp.models import Question, QuizAttempt, User, utcnow
+from quizapp.models import Question, QuizAttempt, utcnow
 from quizapp.quiz import service
 from quizapp.quiz.forms import ConfirmForm, QuizBuilderForm
 from quizapp.texts import evidence_in_context
@@ -28,10 +29,6 @@ def require_login() -> None:
     """Attempts are the student's own."""
 
 
-def _user() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 @bp.route("/", methods=["GET", "POST"])
 def new() -> str | Response | tuple[str, int]:
     form = QuizBuilderForm()
@@ -39,13 +36,13 @@ def new() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         spec = QuizSpec(tuple(form.categories.data or ()), tuple(form.tags.data or ()),
                         tuple(form.kinds.data or ()), form.count.data)
-        attempt = service.start_attempt(_user(), spec, form.feedback.data,
+        attempt = service.start_attempt(signed_in_user(), spec, form.feedback.data,
                                         form.always_choice.data, "Custom quiz", utcnow())
         if attempt is not None:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
         form.categories.errors = ["No question matches these choices; widen them."]
     recent = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == _user().id)
+        select(QuizAttempt).where(QuizAttempt.user_id == signed_in_user().id)
         .order_by(QuizAttempt.started_at.desc()).limit(10)).all()
     status = 400 if form.errors else 200
     return render_template("quiz/new.html", form=form, recent=recent,
@@ -56,15 +53,15 @@ def new() -> str | Response | tuple[str, int]:
 def quick() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    attempt = service.start_attempt(_user(), QuizSpec(), "each", False, "Quick 10-question mix",
-                                    utcnow())
+    attempt = service.start_attempt(signed_in_user(), QuizSpec(), "each", False,
+                                    "Quick 10-question mix", utcnow())
     assert attempt is not None
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
 
 
 def _attempt_or_404(attempt_id: int) -> QuizAttempt:
     """The student's own attempt, submitted first if its time ran out meanwhile."""
-    attempt = service.attempt_for(_user(), attempt_id)
+    attempt = service.attempt_for(signed_in_user(), attempt_id)
     if attempt is None:
         abort(404)
     if service.close_if_expired(attempt, utcnow()):
@@ -130,7 +127,7 @@ def to_deck(attempt_id: int) -> Response:
         abort(400)
     if not service.results_visible(attempt, utcnow()):
         abort(403)
-    added, already = service.send_missed_to_deck(_user(), attempt, utcnow())
+    added, already = service.send_missed_to_deck(signed_in_user(), attempt, utcnow())
     message = f"{added} missed question{'' if added == 1 else 's'} added to your study deck"
     if already:
         message += f"; {already} {'was' if already == 1 else 'were'} already in it"

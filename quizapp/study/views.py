@@ -6,10 +6,11 @@ import time
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from quizapp.answers import response_from_form, shuffled
+from quizapp.auth import signed_in_user
 from quizapp.core.scheduling import (
     Grade,
     format_interval,
@@ -17,7 +18,7 @@ from quizapp.core.scheduling import (
     propose_grade,
 )
 from quizapp.extensions import db
-from quizapp.models import Question, User, utcnow
+from quizapp.models import Question, utcnow
 from quizapp.study import service
 from quizapp.study.forms import AnswerForm, ReviewForm, UndoForm
 from quizapp.texts import evidence_in_context
@@ -33,14 +34,10 @@ def require_login() -> None:
     """Every study page is the signed-in student's own."""
 
 
-def _user() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 @bp.get("/")
 def show() -> str:
     now = utcnow()
-    user = _user()
+    user = signed_in_user()
     wanted = session.pop("undo_question", None)
     following = None
     if wanted:
@@ -61,20 +58,20 @@ def show() -> str:
 
 def _front(question: Question, form: AnswerForm, is_new: bool, card: Any,
            status: int = 200) -> Any:
-    seed = f"{_user().id}:{form.presentation.data}"
+    seed = f"{signed_in_user().id}:{form.presentation.data}"
     choices = shuffled(question.choices or [], seed)
     order_items = shuffled(question.answer, seed) if question.kind == "order" else []
     page = render_template(
         "study/front.html", question=question, form=form, is_new=is_new, choices=choices,
         order_items=order_items, leech=service.card_is_leech(card),
-        answer_mode=_user().answer_mode, undo_form=UndoForm(),
+        answer_mode=signed_in_user().answer_mode, undo_form=UndoForm(),
     )
     return page, status
 
 
 @bp.post("/answer")
 def answer() -> Any:
-    user = _user()
+    user = signed_in_user()
     form = AnswerForm()
     question = _question_or_404(form.question_id.data)
     if not form.validate_on_submit():
@@ -116,7 +113,7 @@ def _duration(shown_at: str | None) -> int:
 
 @bp.post("/review")
 def save_review() -> Response:
-    user = _user()
+    user = signed_in_user()
     form = ReviewForm()
     if not form.validate_on_submit():
         flash("Choose one of the four ratings.", "error")
@@ -144,7 +141,7 @@ def undo() -> Response:
     form = UndoForm()
     if not form.validate_on_submit():
         abort(400)
-    question_id = service.undo_last_review(_user())
+    question_id = service.undo_last_review(signed_in_user())
     if question_id is None:
         flash("There is nothing to undo.", "info")
     else:

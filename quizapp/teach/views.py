@@ -10,16 +10,17 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
+from quizapp.auth import signed_in_user
 from quizapp.bank.queries import tag_counts
 from quizapp.core.assignments import local_to_utc
 from quizapp.core.roster import RosterInvalid
 from quizapp.core.scheduling import study_day
 from quizapp.extensions import db
-from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, User, utcnow
+from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, utcnow
 from quizapp.teach import reports, service
 from quizapp.teach.forms import (
     AddMemberForm,
@@ -40,24 +41,20 @@ bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="template
 @bp.before_request
 @login_required
 def require_teacher() -> None:
-    if not _teacher().is_teacher:
+    if not signed_in_user().is_teacher:
         abort(403)
 
 
-def _teacher() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 def _class_or_404(class_id: int) -> SchoolClass:
-    return service.owned_class(_teacher(), class_id) or abort(404)
+    return service.owned_class(signed_in_user(), class_id) or abort(404)
 
 
 def _set_or_404(set_id: int) -> QuizSet:
-    return service.owned_set(_teacher(), set_id) or abort(404)
+    return service.owned_set(signed_in_user(), set_id) or abort(404)
 
 
 def _assignment_or_404(assignment_id: int) -> Assignment:
-    return service.owned_assignment(_teacher(), assignment_id) or abort(404)
+    return service.owned_assignment(signed_in_user(), assignment_id) or abort(404)
 
 
 def _confirmed() -> None:
@@ -67,8 +64,8 @@ def _confirmed() -> None:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("teach/index.html", classes=service.classes_of(_teacher()),
-                           sets=service.sets_of(_teacher()))
+    return render_template("teach/index.html", classes=service.classes_of(signed_in_user()),
+                           sets=service.sets_of(signed_in_user()))
 
 
 # ---------------------------------------------------------------- classes
@@ -76,9 +73,9 @@ def index() -> str:
 
 @bp.route("/classes/new", methods=["GET", "POST"])
 def new_class() -> str | BaseResponse | tuple[str, int]:
-    form = ClassForm(timezone=_teacher().timezone)
+    form = ClassForm(timezone=signed_in_user().timezone)
     if form.validate_on_submit():
-        school_class = service.create_class(_teacher(), form.name.data.strip(),
+        school_class = service.create_class(signed_in_user(), form.name.data.strip(),
                                             form.timezone.data)
         _apply_exam(school_class, form)
         flash(f"Class {school_class.name} created. Give students the join code below.",
@@ -214,7 +211,7 @@ def new_set() -> str | BaseResponse | tuple[str, int]:
     form = SetForm()
     if form.validate_on_submit():
         now = utcnow()
-        quiz_set = QuizSet(teacher_id=_teacher().id, question_ids=[], created_at=now,
+        quiz_set = QuizSet(teacher_id=signed_in_user().id, question_ids=[], created_at=now,
                            updated_at=now)
         _apply_set(quiz_set, form)
         db.session.add(quiz_set)
@@ -305,7 +302,7 @@ def draw(set_id: int) -> BaseResponse | tuple[str, int]:
 def copy_set(set_id: int) -> BaseResponse:
     quiz_set = _set_or_404(set_id)
     _confirmed()
-    duplicate = service.copy_set(_teacher(), quiz_set, utcnow())
+    duplicate = service.copy_set(signed_in_user(), quiz_set, utcnow())
     flash(f"Copied as '{duplicate.title}'.", "success")
     return redirect(url_for("teach.edit_set", set_id=duplicate.id))
 
@@ -313,11 +310,11 @@ def copy_set(set_id: int) -> BaseResponse:
 @bp.route("/sets/<int:set_id>/assign", methods=["GET", "POST"])
 def assign(set_id: int) -> str | BaseResponse | tuple[str, int]:
     quiz_set = _set_or_404(set_id)
-    classes = service.classes_of(_teacher())
+    classes = service.classes_of(signed_in_user())
     form = AssignForm()
     form.school_class.choices = [SelectChoice(c.id, c.name) for c in classes]
     if request.method == "GET":
-        today = study_day(utcnow(), _teacher().timezone)
+        today = study_day(utcnow(), signed_in_user().timezone)
         form.opens_on.data, form.due_on.data = today, today + timedelta(days=7)
     if not quiz_set.question_ids:
         form.form_errors.append("Add questions to the set before assigning it.")
@@ -360,6 +357,6 @@ def items(assignment_id: int) -> str:
 
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int) -> str:
-    found: QuizAttempt = service.owned_attempt(_teacher(), attempt_id) or abort(404)
+    found: QuizAttempt = service.owned_attempt(signed_in_user(), attempt_id) or abort(404)
     rows = [(answer, evidence_in_context(answer.question)) for answer in found.answers]
     return render_template("teach/attempt.html", attempt=found, rows=rows)
