@@ -96,7 +96,8 @@ def teacher_pages(app: Flask, students: int = 30, questions: int = 10) -> None:
         teacher.set_password(PASSWORD)
         db.session.add(teacher)
         db.session.flush()
-        school_class = SchoolClass(teacher_id=teacher.id, name="Bench", join_code="BENCH23")
+        school_class = SchoolClass(teacher_id=teacher.id, name="Bench", join_code="BENCH23",
+                                   exam_date=(now + timedelta(days=14)).date())
         ids = list(db.session.scalars(select(Question.id).limit(questions)))
         quiz_set = QuizSet(teacher_id=teacher.id, title="Bench set", question_ids=ids)
         db.session.add_all([school_class, quiz_set])
@@ -133,6 +134,8 @@ def teacher_pages(app: Flask, students: int = 30, questions: int = 10) -> None:
           lambda: client.get(f"/teach/assignments/{assignment_id}"))
     timed(f"GET item analysis {label}", 20,
           lambda: client.get(f"/teach/assignments/{assignment_id}/items"))
+    timed(f"GET class readiness ({students} students)", 20,
+          lambda: client.get(f"/teach/classes/{class_id}/readiness"))
     timed("GET class gradebook CSV", 20,
           lambda: client.get(f"/teach/classes/{class_id}/gradebook.csv"))
 
