@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -32,7 +33,14 @@ from quizapp.extensions import db
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, from the app's clock.
+
+    Every "now" in the app comes from here, so a ``CLOCK`` setting (a callable
+    returning an aware UTC datetime) moves the whole app in time: tests pin it
+    and never depend on the wall clock or the machine's time zone.
+    """
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock is not None else datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -18,12 +18,28 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from support import TEST_CLOCK, TestClock
 
 from quizapp import create_app
 from quizapp.config import DEFAULT_BANK_DIR
 from quizapp.extensions import db
 
 REPO_BANK = DEFAULT_BANK_DIR
+
+
+
+@pytest.fixture(scope="session")
+def clock() -> TestClock:
+    """The clock every test app reads; a test that moves it must put it back (``pinned_clock``)."""
+    return TEST_CLOCK
+
+
+@pytest.fixture()
+def pinned_clock(clock: TestClock) -> Iterator[TestClock]:
+    """The shared clock, restored to the session's timeline after the test."""
+    saved = clock()
+    yield clock
+    clock.set(max(saved, clock()))
 
 
 def _external_database_url() -> str | None:
@@ -45,6 +61,7 @@ def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BANK_DIR": str(REPO_BANK),
+        "CLOCK": TEST_CLOCK,
     }
     config.update(overrides)
     return create_app(config, instance_path=str(instance_path))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from support import PASSWORD, csrf_token, login, unique_name
+from support import PASSWORD, csrf_token, login, today, unique_name
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt, User
@@ -73,8 +73,8 @@ def create_set(client: FlaskClient, ids: list[str], title: str = "October dates"
 
 def assign(client: FlaskClient, set_id: int, class_id: int, opens: date | None = None,
            due: date | None = None, **fields: object) -> int:
-    opens = opens or date.today() - timedelta(days=1)
-    due = due or date.today() + timedelta(days=7)
+    opens = opens or today() - timedelta(days=1)
+    due = due or today() + timedelta(days=7)
     data = {"school_class": str(class_id), "opens_on": opens.isoformat(), "opens_at": "00:00",
             "due_on": due.isoformat(), "due_at": "23:59", "accept_late": "y", **fields}
     if data.get("accept_late") is None:

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
-from support import unique_name
+from support import unique_name, utcnow
 
 from quizapp.core.scheduling import study_day
 from quizapp.extensions import db
-from quizapp.models import Card, ExamPlan, Review, User, utcnow
+from quizapp.models import Card, ExamPlan, Review, User
 from quizapp.study import exam_service, service
 
 

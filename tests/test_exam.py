@@ -7,12 +7,12 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from support import csrf_token, register
+from support import csrf_token, register, utcnow
 
 from quizapp.core.readiness import MAX_NEW_PER_DAY
 from quizapp.core.scheduling import Grade, study_day
 from quizapp.extensions import db
-from quizapp.models import ExamPlan, Question, User, utcnow
+from quizapp.models import ExamPlan, Question, User
 from quizapp.study import exam_service, service
 
 

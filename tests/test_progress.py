@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from support import register
+from support import register, utcnow
 
 from quizapp.core.scheduling import Grade, study_day
 from quizapp.extensions import db
-from quizapp.models import ExamPlan, Question, User, utcnow
+from quizapp.models import ExamPlan, Question, User
 from quizapp.progress import charts
 from quizapp.study import service
 
@@ -194,7 +194,7 @@ def test_another_students_reviews_never_appear(client: FlaskClient, app: Flask) 
     with app.app_context():
         user = user_named(other)
         for question in questions_in("key-figures", 4):
-            answer(user, question, Grade.EASY, datetime.now(UTC) - timedelta(hours=2))
+            answer(user, question, Grade.EASY, utcnow() - timedelta(hours=2))
     register(client)
     html = client.get("/progress/").get_data(as_text=True)
     assert 'data-empty="calendar"' in html and 'data-empty="accuracy"' in html

@@ -24,7 +24,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,7 +32,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from support import PASSWORD, csrf_token, login, register, unique_name
+from support import PASSWORD, csrf_token, login, register, today, unique_name
 from teaching import (
     answer_all,
     assign,
@@ -257,10 +257,10 @@ def _set_a_settings(world: World) -> dict[str, Any]:
 
 def _assign_data(class_key: str) -> Data:
     def data(world: World) -> dict[str, Any]:
-        today = date.today()
+        day = today()
         return {"school_class": str(world.ids[class_key]),
-                "opens_on": (today - timedelta(days=1)).isoformat(), "opens_at": "00:00",
-                "due_on": (today + timedelta(days=7)).isoformat(), "due_at": "23:59",
+                "opens_on": (day - timedelta(days=1)).isoformat(), "opens_at": "00:00",
+                "due_on": (day + timedelta(days=7)).isoformat(), "due_at": "23:59",
                 "accept_late": "y"}
     return data
 
@@ -318,7 +318,7 @@ MATRIX: list[Row] = [
     post("/study/undo", "/study/undo", signed_in(goes("/study/"))),
     get("/exam/", "/exam/", signed_in(OK)),
     post("/exam/", "/exam/", signed_in(goes("/exam/")),
-         lambda world: {"exam_date": (date.today() + timedelta(days=30)).isoformat()}),
+         lambda world: {"exam_date": (today() + timedelta(days=30)).isoformat()}),
     post("/exam/clear", "/exam/clear", signed_in(goes("/exam/"))),
     get("/progress/", "/progress/", signed_in(OK)),
     # -------------------------------------------------- self-test quizzes and attempts

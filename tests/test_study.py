@@ -7,11 +7,11 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from support import csrf_token, hidden, register
+from support import csrf_token, hidden, register, utcnow
 
 from quizapp.core.scheduling import Grade
 from quizapp.extensions import db
-from quizapp.models import Card, Question, Review, User, utcnow
+from quizapp.models import Card, Question, Review, User
 from quizapp.study import service
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
-from support import PASSWORD, csrf_token, login, logout, register
+from support import PASSWORD, csrf_token, login, logout, register, today, utcnow
 from teaching import (
     answer_all,
     assign,
@@ -196,7 +196,7 @@ def test_assign_take_and_read_the_gradebook_and_its_csv(app: Flask) -> None:
 
 def test_late_work_is_marked_or_refused(app: Flask) -> None:
     teacher, set_id, (class_id, student) = classroom(app, students=1)
-    past = date.today() - timedelta(days=3)
+    past = today() - timedelta(days=3)
     accepting = assign(teacher, set_id, class_id, opens=past - timedelta(days=2), due=past)
     attempt = take(app, student, accepting, [True, True, True])
     assert attempt.late and attempt.is_finished
@@ -240,7 +240,7 @@ def test_a_time_limit_cannot_be_outrun(app: Flask) -> None:
     answer_all(student, app, attempt_id, [True])
     with app.app_context():  # the clock runs out
         attempt = db.session.get(QuizAttempt, attempt_id)
-        attempt.deadline_at = datetime.now(UTC) - timedelta(minutes=2)
+        attempt.deadline_at = utcnow() - timedelta(minutes=2)
         attempt.started_at = attempt.deadline_at - timedelta(minutes=5)
         db.session.commit()
     late_answer = student.get(f"/quiz/{attempt_id}/2")
@@ -295,7 +295,7 @@ def test_item_analysis_and_an_attempt_open_for_the_teacher(app: Flask) -> None:
 def test_a_class_exam_applies_to_members_and_shows_class_readiness(app: Flask) -> None:
     teacher = app.test_client()
     make_teacher(app, teacher)
-    exam = (date.today() + timedelta(days=20)).isoformat()
+    exam = (today() + timedelta(days=20)).isoformat()
     class_id = create_class(teacher, exam_date=exam, exam_categories="slogans")
     student = app.test_client()
     register(student)

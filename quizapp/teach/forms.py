@@ -92,7 +92,7 @@ class DrawForm(FlaskForm):
 class AssignForm(FlaskForm):
     school_class = SelectField("Class", coerce=int, validate_choice=True)
     opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date.")])
-    opens_at = TimeField("Opening time", default=time(8, 0),
+    opens_at = TimeField("Opening time", default=time(0, 0),
                          validators=[DataRequired("Enter a time.")])
     due_on = DateField("Due on", validators=[DataRequired("Enter the due date.")])
     due_at = TimeField("Due time", default=time(23, 59),

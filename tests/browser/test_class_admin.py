@@ -3,12 +3,13 @@ members, set copies, class readiness, and answers held back until the due date."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flows import assert_accessible, make_teacher, nav, new_page, sign_in, sign_up
 from playwright.sync_api import Page, expect
-from support import PASSWORD, unique_name
+from support import PASSWORD, TestClock, today, unique_name
 
 from quizapp.extensions import db
 from quizapp.models import Question
@@ -16,7 +17,10 @@ from quizapp.models import Question
 CLASS_NAME = "Year 10 Revolutions"
 
 
-def test_a_teacher_keeps_a_class(page: Page, app: Flask, live_server: object) -> None:
+def test_a_teacher_keeps_a_class(page: Page, app: Flask, live_server: object,
+                                 pinned_clock: TestClock) -> None:
+    """At 02:00 in London, an assignment made for "today" is open at once."""
+    pinned_clock.set(next_london_time(pinned_clock(), time(2, 0)))
     browser = page.context.browser
     assert browser is not None
     other = browser.new_context(base_url=live_server.url)  # type: ignore[attr-defined]
@@ -24,6 +28,13 @@ def test_a_teacher_keeps_a_class(page: Page, app: Flask, live_server: object) ->
         keep_a_class(page, new_page(other), app)
     finally:
         other.close()
+
+
+def next_london_time(after: datetime, wall_clock: time) -> datetime:
+    """The first instant after ``after`` when London's clocks show ``wall_clock``."""
+    london = ZoneInfo("Europe/London")
+    day = after.astimezone(london).date() + timedelta(days=1)
+    return datetime.combine(day, wall_clock, london).astimezone(UTC)
 
 
 def keep_a_class(teacher: Page, student: Page, app: Flask) -> None:
@@ -36,7 +47,7 @@ def keep_a_class(teacher: Page, student: Page, app: Flask) -> None:
     # An exam for the whole class, set on the edit page.
     teacher.get_by_role("link", name="Edit class and exam").click()
     assert_accessible(teacher)
-    exam_day = date.today() + timedelta(days=21)
+    exam_day = today() + timedelta(days=21)
     teacher.get_by_label("Exam date (optional)").fill(exam_day.isoformat())
     teacher.get_by_label("Slogans").check()
     teacher.get_by_role("button", name="Save class").click()

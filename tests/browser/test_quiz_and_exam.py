@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
 from playwright.sync_api import Page, expect
+from support import today
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt
@@ -61,9 +64,7 @@ def test_exam_readiness_rises_after_studying(page: Page, app: Flask) -> None:
     page.get_by_role("button", name="Save exam plan").click()
     expect(page.get_by_text("Choose a date within the next two years.")).to_be_visible()
 
-    from datetime import date, timedelta
-
-    page.get_by_label("Exam date", exact=True).fill((date.today() + timedelta(days=12)).isoformat())
+    page.get_by_label("Exam date", exact=True).fill((today() + timedelta(days=12)).isoformat())
     page.get_by_label("Slogans").check()
     page.get_by_role("button", name="Save exam plan").click()
     readiness = page.locator("[data-readiness]")

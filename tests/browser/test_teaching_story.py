@@ -11,15 +11,16 @@ from __future__ import annotations
 import csv
 import os
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 from flows import assert_accessible, keys_ready, make_teacher, nav, new_page, sign_in, sign_up
 from playwright.sync_api import Page, expect
+from support import today, utcnow
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Question, QuizAttempt, utcnow
+from quizapp.models import Assignment, Question, QuizAttempt
 
 SCREENSHOTS = Path(os.environ.get("QUIZAPP_SCREENSHOTS", "/tmp/quizapp-screenshots"))
 CLASS_NAME = "Year 11 History"
@@ -145,9 +146,9 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     teacher.get_by_role("link", name="Assign to a class").click()
     assert_accessible(teacher)
     teacher.get_by_label("Class", exact=True).select_option(label=CLASS_NAME)
-    teacher.get_by_label("Opens on").fill((date.today() - timedelta(days=1)).isoformat())
+    teacher.get_by_label("Opens on").fill((today() - timedelta(days=1)).isoformat())
     teacher.get_by_label("Opening time").fill("00:00")
-    teacher.get_by_label("Due on").fill((date.today() + timedelta(days=7)).isoformat())
+    teacher.get_by_label("Due on").fill((today() + timedelta(days=7)).isoformat())
     expect(teacher.get_by_label("Accept late submissions (marked late)")).to_be_checked()
     shoot(teacher, "assign")
     teacher.get_by_role("button", name="Assign").click()
