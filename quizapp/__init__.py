@@ -35,9 +35,9 @@ def create_app(
     if overrides:
         app.config.from_mapping(overrides)
 
-    from quizapp import database
+    from quizapp.persistence import startup
 
-    database.install_sqlite_pragmas()
+    startup.install_sqlite_pragmas()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -52,7 +52,7 @@ def create_app(
     register_commands(app)
 
     if _auto_setup_wanted(app):
-        from quizapp.bootstrap import prepare_database
+        from quizapp.persistence.startup import prepare_database
 
         with app.app_context():
             prepare_database(app)
@@ -75,19 +75,11 @@ def _auto_setup_wanted(app: Flask) -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from quizapp.assignments.views import bp as assignments_bp
-    from quizapp.auth.views import bp as auth_bp
-    from quizapp.bank.views import bp as bank_bp
-    from quizapp.exam.views import bp as exam_bp
-    from quizapp.home.views import bp as home_bp
-    from quizapp.progress.views import bp as progress_bp
-    from quizapp.quiz.views import bp as quiz_bp
-    from quizapp.study.views import bp as study_bp
-    from quizapp.teach.views import bp as teach_bp
+    """One blueprint per area of the site, each defined in its package's ``__init__``."""
+    from quizapp import assignments, auth, bank, exam, home, progress, quiz, study, teach
 
-    for blueprint in (home_bp, auth_bp, bank_bp, study_bp, quiz_bp, exam_bp, progress_bp,
-                      assignments_bp, teach_bp):
-        app.register_blueprint(blueprint)
+    for area in (home, auth, bank, study, quiz, exam, progress, assignments, teach):
+        app.register_blueprint(area.bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -7,14 +7,14 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from quizapp.bank_store import sync_bank
-from quizapp.bootstrap import ensure_schema
 from quizapp.core.bank import load_bank, read_bank
 from quizapp.extensions import db
 from quizapp.models import User
+from quizapp.persistence.bank_sync import sync_bank
+from quizapp.persistence.startup import ensure_schema
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
 
@@ -87,10 +87,53 @@ def users_promote(username: str) -> None:
     click.echo(f"'{user.username}' is now a teacher")
 
 
-def register_commands(app: Flask) -> None:
-    from quizapp.demo import demo_command
-    from quizapp.demo_class import demo_class_command
+#: How many students ``flask demo-class`` can make (the seeder has that many names).
+DEMO_CLASS_MAX = 12
 
+
+@click.command("demo")
+@with_appcontext
+@click.option("--username", default="demo", show_default=True, help="The demo account's name.")
+@click.option("--password", default="demo-password", show_default=True,
+              help="The demo account's password (8 characters at least).")
+@click.option("--days", default=28, show_default=True, type=click.IntRange(1, 365),
+              help="Days of study history to simulate, ending yesterday.")
+def demo_command(username: str, password: str, days: int) -> None:
+    """Create (or recreate) a demo student with a few weeks of review history."""
+    from quizapp.demo.student import create_demo_student  # the seeders load only when asked
+
+    username = username.strip().lower()
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    reviews = create_demo_student(username, password, days)
+    click.echo(f"demo student ready: {reviews} reviews over the last {days} days")
+    click.echo(f"username: {username}")
+    click.echo(f"password: {password}")
+
+
+@click.command("demo-class")
+@with_appcontext
+@click.option("--teacher", default="demo-teacher", show_default=True)
+@click.option("--password", default="demo-password", show_default=True,
+              help="The password of the teacher and of every student (8 characters at least).")
+@click.option("--students", default=10, show_default=True,
+              type=click.IntRange(2, DEMO_CLASS_MAX))
+@click.option("--days", default=10, show_default=True, type=click.IntRange(1, 60),
+              help="Days of study history to simulate for each student.")
+def demo_class_command(teacher: str, password: str, students: int, days: int) -> None:
+    """Create (or recreate) a demo teacher, class, quiz sets, assignments and results."""
+    from quizapp.demo.classroom import create_demo_class
+
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    teacher = teacher.strip().lower()
+    usernames = create_demo_class(teacher, password, students, days)
+    click.echo(f"demo class ready: {students} students with {days} days of study each")
+    click.echo(f"teacher: {teacher} / {password}; students: {usernames[0]} ... "
+               f"{usernames[-1]}, same password")
+
+
+def register_commands(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from support import unique_name, utcnow
 
 from quizapp.core.scheduling import study_day
+from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Review, User
-from quizapp.study import exam_service, service
+from quizapp.study import service
 
 
 def demo_user(username: str) -> User:
@@ -108,3 +109,10 @@ def test_demo_class_fills_the_teacher_pages(app: Flask) -> None:
     login(client, teacher, "demo-password")
     page = client.get(f"/teach/assignments/{min(assignment_ids)}").get_data(as_text=True)
     assert page.count("<td>Submitted</td>") == 2 and "<td>Late</td>" in page
+
+
+def test_demo_class_allows_as_many_students_as_the_seeder_has_names() -> None:
+    from quizapp.cli import DEMO_CLASS_MAX
+    from quizapp.demo.classroom import NAMES
+
+    assert len(NAMES) == DEMO_CLASS_MAX

@@ -11,9 +11,10 @@ from support import csrf_token, register, utcnow
 
 from quizapp.core.readiness import MAX_NEW_PER_DAY
 from quizapp.core.scheduling import Grade, study_day
+from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User
-from quizapp.study import exam_service, service
+from quizapp.study import service
 
 
 def set_exam(client: FlaskClient, days: int, **fields: object) -> object:

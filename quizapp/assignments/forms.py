@@ -11,7 +11,3 @@ class JoinForm(FlaskForm):
     code = StringField("Class code", validators=[
         DataRequired("Enter the code your teacher gave you."), Length(max=20)])
     submit = SubmitField("Join class")
-
-
-class StartForm(FlaskForm):
-    """Just the CSRF token: starting an attempt is a POST."""

@@ -1,4 +1,5 @@
-"""A student's side of assignments: which are theirs, their status, starting an attempt."""
+"""A student's side of classes and assignments: joining a class with its code, which
+assignments are theirs, their status, starting an attempt."""
 
 from __future__ import annotations
 
@@ -15,14 +16,35 @@ from quizapp.core.assignments import (
     attempt_deadline,
     best_attempt,
     draw_for_attempt,
+    normalise_join_code,
     start_refusal,
     student_status,
 )
 from quizapp.extensions import db
-from quizapp.models import Assignment, Membership, QuizAttempt, User
+from quizapp.models import Assignment, Membership, QuizAttempt, SchoolClass, User
+from quizapp.teach.service import add_member
 
 #: Home-page order: what needs doing first.
 STATUS_ORDER = ("overdue", "due soon", "in progress", "to do", "not open yet", "done", "closed")
+
+
+def join_with_code(student: User, code: str, now: datetime) -> tuple[SchoolClass | None, str]:
+    """A student joins by code; returns the class (None if refused) and a message."""
+    wanted = normalise_join_code(code)
+    school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.join_code == wanted))
+    if school_class is None or not school_class.joining_open:
+        return None, "That code does not open any class. Check it with your teacher."
+    if student.is_teacher:
+        return None, "Teachers cannot join classes as students."
+    if not add_member(school_class, student, now):
+        return school_class, f"You are already in {school_class.name}."
+    return school_class, f"You joined {school_class.name}."
+
+
+def classes_of_student(student: User) -> list[SchoolClass]:
+    return list(db.session.scalars(
+        select(SchoolClass).join(Membership, Membership.class_id == SchoolClass.id)
+        .where(Membership.user_id == student.id).order_by(SchoolClass.name)))
 
 
 def window_of(assignment: Assignment) -> Window:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from quizapp.assignments import service
-from quizapp.assignments.forms import JoinForm, StartForm
-from quizapp.auth import signed_in_user
+from quizapp.assignments import bp, service
+from quizapp.assignments.forms import JoinForm
 from quizapp.models import utcnow
-from quizapp.teach.service import classes_of_student, join_with_code
-
-bp = Blueprint("assignments", __name__, template_folder="templates")
+from quizapp.web.accounts import signed_in_user
 
 
 @bp.before_request
@@ -25,13 +22,13 @@ def require_login() -> None:
 def classes() -> str | Response | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
-        joined, message = join_with_code(signed_in_user(), form.code.data, utcnow())
+        joined, message = service.join_with_code(signed_in_user(), form.code.data, utcnow())
         if joined is not None:
             flash(message, "success")
             return redirect(url_for("assignments.classes"))
         form.code.errors = [message]
     return render_template(
-        "assignments/classes.html", form=form, classes=classes_of_student(signed_in_user()),
+        "assignments/classes.html", form=form, classes=service.classes_of_student(signed_in_user()),
         cards=service.my_assignments(signed_in_user(), utcnow()),
     ), (400 if form.errors else 200)
 
@@ -45,7 +42,7 @@ def detail(assignment_id: int) -> str:
     attempts = service.my_attempts(student, assignment)
     return render_template(
         "assignments/detail.html", assignment=assignment, attempts=attempts,
-        refusal=service.start_refused(student, assignment, now, attempts), form=StartForm(),
+        refusal=service.start_refused(student, assignment, now, attempts),
         window=service.window_of(assignment), now=now)
 
 
@@ -54,8 +51,6 @@ def start(assignment_id: int) -> Response:
     assignment = service.assignment_for(signed_in_user(), assignment_id)
     if assignment is None:
         abort(404)
-    if not StartForm().validate_on_submit():
-        abort(400)
     attempt = service.start_attempt(signed_in_user(), assignment, utcnow())
     if isinstance(attempt, str):
         flash(attempt, "warning")

@@ -1,18 +1,10 @@
-"""Accounts: sign-up, sign-in, settings and passwords."""
+"""Accounts: sign-up, sign-in, settings and passwords.
 
-from __future__ import annotations
+The blueprint is defined here and its routes in ``views``, which registers them on import.
+"""
 
-from typing import TYPE_CHECKING
+from flask import Blueprint
 
-from flask_login import current_user
+bp = Blueprint("auth", __name__, template_folder="templates")
 
-if TYPE_CHECKING:
-    from quizapp.models import User
-
-
-def signed_in_user() -> User:
-    """The signed-in account, typed: Flask-Login's ``current_user`` proxy is not.
-
-    Only for views behind ``login_required``, where it is never anonymous.
-    """
-    return current_user  # type: ignore[return-value]
+from quizapp.auth import views  # noqa: E402, F401  (registers the routes)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -11,24 +9,17 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
+from quizapp.web.forms import MultiCheckboxField, category_choices, timezone_choices
 
 USERNAME_RULE = Regexp(
     r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, dots, hyphens and underscores only."
 )
-_ZONES = sorted(available_timezones())
-
-
-def timezone_choices() -> list[SelectChoice]:
-    return [SelectChoice(zone, zone.replace("_", " ")) for zone in _ZONES]
 
 
 class LoginForm(FlaskForm):
@@ -46,11 +37,6 @@ class RegisterForm(FlaskForm):
     )
     timezone = SelectField("Time zone", choices=timezone_choices(), default="UTC")
     submit = SubmitField("Create account")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SettingsForm(FlaskForm):
@@ -71,7 +57,7 @@ class SettingsForm(FlaskForm):
                                        validators=[NumberRange(1, 5000)])
     study_categories = MultiCheckboxField(
         "Categories to study (none ticked means all)",
-        choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        choices=category_choices(),
     )
     submit = SubmitField("Save settings")
 

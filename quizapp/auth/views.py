@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quizapp.auth import signed_in_user
+from quizapp.auth import bp
 from quizapp.auth.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from quizapp.auth.security import (
     clear_failures,
@@ -20,8 +20,7 @@ from quizapp.auth.security import (
 )
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
-
-bp = Blueprint("auth", __name__, template_folder="templates")
+from quizapp.web.accounts import signed_in_user
 
 
 @login_manager.user_loader

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 
+from quizapp.bank import bp
 from quizapp.bank.forms import BankFilterForm, options
-from quizapp.bank.queries import active_questions, category_counts, tag_counts
 from quizapp.extensions import db
 from quizapp.models import Question
-from quizapp.texts import evidence_in_context
-
-bp = Blueprint("bank", __name__, url_prefix="/bank", template_folder="templates")
+from quizapp.persistence.bank_queries import active_questions, category_counts, tag_counts
+from quizapp.web.texts import evidence_in_context
 
 
 @bp.get("/")

@@ -6,18 +6,16 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from quizapp.auth.forms import MultiCheckboxField
-from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
+from quizapp.web.forms import MultiCheckboxField, category_choices
 
 
 class ExamForm(FlaskForm):
     exam_date = DateField("Exam date", validators=[DataRequired("Enter the exam's date.")])
     categories = MultiCheckboxField(
         "Categories in the exam (none ticked means all)",
-        choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        choices=category_choices(),
     )
     tags = SelectMultipleField("Only these tags (optional)", choices=[])
 

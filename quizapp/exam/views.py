@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.auth import signed_in_user
-from quizapp.bank.queries import tag_counts
 from quizapp.core.readiness import (
     days_left,
     in_revision_window,
@@ -19,13 +17,12 @@ from quizapp.core.readiness import (
     new_card_plan,
 )
 from quizapp.core.scheduling import study_day
+from quizapp.exam import bp, service
 from quizapp.exam.forms import ExamForm
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User, utcnow
-from quizapp.study import exam_service, service
-from quizapp.study.forms import UndoForm
-
-bp = Blueprint("exam", __name__, url_prefix="/exam", template_folder="templates")
+from quizapp.persistence.bank_queries import tag_counts
+from quizapp.web.accounts import signed_in_user
 
 
 @bp.before_request
@@ -39,8 +36,8 @@ def plan() -> str | Response:
     user = signed_in_user()
     now = utcnow()
     today = study_day(now, user.timezone)
-    existing = exam_service.own_plan(user)
-    from_class = None if existing else exam_service.class_exam(user, today)
+    existing = service.own_plan(user)
+    from_class = None if existing else service.class_exam(user, today)
     form = ExamForm(obj=existing, today=today)
     form.tags.choices = [SelectChoice(tag, tag) for tag, _ in tag_counts()]
     if form.validate_on_submit():
@@ -53,7 +50,7 @@ def plan() -> str | Response:
         db.session.commit()
         flash("Exam plan saved. Your study sessions now pace towards it.", "success")
         return redirect(url_for("exam.plan"))
-    in_force = existing or (exam_service.plan_from_class(user, from_class) if from_class else None)
+    in_force = existing or (service.plan_from_class(user, from_class) if from_class else None)
     return render_template("exam/plan.html", form=form, from_class=from_class,
                            **_summary(user, in_force, now))
 
@@ -62,13 +59,13 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
     if plan is None:
         return {"plan": None}
     today = study_day(now, user.timezone)
-    forecast = exam_service.exam_readiness(user, plan)
+    forecast = service.exam_readiness(user, plan)
     weakest = forecast.weakest(10)
     prompts = dict(db.session.execute(
         select(Question.id, Question.prompt).where(
             Question.id.in_([card.question_id for card in weakest]))).all())
-    scope = exam_service.scope_question_ids(plan)
-    remaining = len(set(service.new_question_ids(user)) & set(scope))
+    scope = service.scope_question_ids(plan)
+    remaining = service.remaining_new(user, plan)
     return {
         "plan": plan, "active": is_active(today, plan.exam_date),
         "days_left": days_left(today, plan.exam_date), "readiness": forecast,
@@ -76,17 +73,14 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
         "scope_size": len(scope), "remaining_new": remaining,
         "pacing": new_card_plan(remaining, today, plan.exam_date, user.new_per_day),
         "revising": in_revision_window(today, plan.exam_date),
-        "clear_form": UndoForm(),
     }
 
 
 @bp.post("/clear")
 def clear() -> Response:
-    form = UndoForm()
-    if form.validate_on_submit():
-        plan = exam_service.own_plan(signed_in_user())
-        if plan is not None:
-            db.session.delete(plan)
-            db.session.commit()
-            flash("Exam plan removed; normal scheduling resumes.", "success")
+    plan = service.own_plan(signed_in_user())
+    if plan is not None:
+        db.session.delete(plan)
+        db.session.commit()
+        flash("Exam plan removed; normal scheduling resumes.", "success")
     return redirect(url_for("exam.plan"))

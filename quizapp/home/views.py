@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from quizapp.assignments.service import my_assignments
-from quizapp.auth import signed_in_user
+from quizapp.home import bp
 from quizapp.models import utcnow
 from quizapp.study import service
-from quizapp.study.forms import UndoForm
-
-bp = Blueprint("home", __name__, template_folder="templates")
+from quizapp.web.accounts import signed_in_user
 
 
 @bp.get("/")
@@ -22,5 +20,5 @@ def index() -> str:
     user = signed_in_user()
     stats = service.home_stats(user, now)
     cards = my_assignments(user, now)
-    return render_template("home/dashboard.html", stats=stats, undo_form=UndoForm(),
+    return render_template("home/dashboard.html", stats=stats,
                            assignments=[c for c in cards if c.status != "closed"])

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import login_required
 from sqlalchemy import and_, select
 
-from quizapp.auth import signed_in_user
 from quizapp.core.bank import CATEGORY_LABELS
 from quizapp.core.scheduling import study_day
 from quizapp.core.stats import (
@@ -30,12 +29,12 @@ from quizapp.core.stats import (
     reviews_per_day,
     week_rows,
 )
+from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Card, Question, Review, User, utcnow
-from quizapp.progress import charts
-from quizapp.study import exam_service, service
-
-bp = Blueprint("progress", __name__, url_prefix="/progress", template_folder="templates")
+from quizapp.progress import bp, charts
+from quizapp.study import service
+from quizapp.web.accounts import signed_in_user
 
 WEEKS = 26
 FORECAST_DAYS = 30

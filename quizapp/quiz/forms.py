@@ -7,14 +7,14 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
-from quizapp.auth.forms import MultiCheckboxField
-from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS, KIND_LABELS, KINDS
+from quizapp.core.bank import KIND_LABELS, KINDS
+from quizapp.web.forms import MultiCheckboxField, category_choices
 
 
 class QuizBuilderForm(FlaskForm):
     categories = MultiCheckboxField(
         "Categories (none ticked means all)",
-        choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        choices=category_choices(),
     )
     kinds = MultiCheckboxField(
         "Kinds of question (none ticked means all)",
@@ -31,7 +31,3 @@ class QuizBuilderForm(FlaskForm):
         default="each",
     )
     always_choice = BooleanField("Give me choices instead of typing where possible")
-
-
-class ConfirmForm(FlaskForm):
-    """Only a CSRF token: for buttons that act (quick mix, send to deck)."""

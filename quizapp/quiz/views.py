@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.answers import response_from_form
-from quizapp.auth import signed_in_user
-from quizapp.bank.queries import tag_counts
 from quizapp.core.quiz import QuizSpec
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt, utcnow
-from quizapp.quiz import service
-from quizapp.quiz.forms import ConfirmForm, QuizBuilderForm
-from quizapp.texts import evidence_in_context
-
-bp = Blueprint("quiz", __name__, url_prefix="/quiz", template_folder="templates")
+from quizapp.persistence.bank_queries import tag_counts
+from quizapp.quiz import bp, service
+from quizapp.quiz.forms import QuizBuilderForm
+from quizapp.web.accounts import signed_in_user
+from quizapp.web.answers import response_from_form
+from quizapp.web.texts import evidence_in_context
 
 
 @bp.before_request
@@ -45,14 +43,11 @@ def new() -> str | Response | tuple[str, int]:
         select(QuizAttempt).where(QuizAttempt.user_id == signed_in_user().id)
         .order_by(QuizAttempt.started_at.desc()).limit(10)).all()
     status = 400 if form.errors else 200
-    return render_template("quiz/new.html", form=form, recent=recent,
-                           quick_form=ConfirmForm()), status
+    return render_template("quiz/new.html", form=form, recent=recent), status
 
 
 @bp.post("/quick")
 def quick() -> Response:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     attempt = service.start_attempt(signed_in_user(), QuizSpec(), "each", False,
                                     "Quick 10-question mix", utcnow())
     assert attempt is not None
@@ -88,9 +83,8 @@ def question(attempt_id: int, position: int) -> Any:
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
     item = db.session.get(Question, attempt.question_ids[position - 1])
     assert item is not None
-    form = ConfirmForm()
     errors: list[str] = []
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST":
         response = response_from_form(item, request.form)
         if response is None:
             errors.append("Place every event exactly once.")
@@ -102,7 +96,7 @@ def question(attempt_id: int, position: int) -> Any:
                     verdict=verdict, response=response, evidence=evidence_in_context(item))
             return redirect(url_for("quiz.resume", attempt_id=attempt.id))
     return render_template(
-        "quiz/question.html", attempt=attempt, position=position, question=item, form=form,
+        "quiz/question.html", attempt=attempt, position=position, question=item,
         choices=service.choices_at(attempt, position, item),
         order_items=service.order_items_at(attempt, position, item), errors=errors,
     ), (400 if errors else 200)
@@ -117,13 +111,13 @@ def results(attempt_id: int) -> str | Response:
         return render_template("quiz/submitted.html", attempt=attempt)
     rows = [(answer, evidence_in_context(answer.question)) for answer in attempt.answers]
     return render_template("quiz/results.html", attempt=attempt, rows=rows,
-                           score=service.attempt_score(attempt), deck_form=ConfirmForm())
+                           score=service.attempt_score(attempt))
 
 
 @bp.post("/<int:attempt_id>/deck")
 def to_deck(attempt_id: int) -> Response:
     attempt = _attempt_or_404(attempt_id)
-    if not ConfirmForm().validate_on_submit() or not attempt.is_finished:
+    if not attempt.is_finished:
         abort(400)
     if not service.results_visible(attempt, utcnow()):
         abort(403)

@@ -25,7 +25,3 @@ class ReviewForm(FlaskForm):
     response = HiddenField()
     duration_ms = HiddenField()
     rating = IntegerField(validators=[DataRequired(), NumberRange(1, 4)])
-
-
-class UndoForm(FlaskForm):
-    """Only its CSRF token: undo takes back the latest review."""

@@ -33,9 +33,9 @@ from quizapp.core.scheduling import (
     study_day,
     timezone_or_utc,
 )
+from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, User
-from quizapp.study import exam_service
 
 
 def presentation_key(question_id: str, reps: int) -> str:
@@ -81,7 +81,7 @@ def limits_for(user: User, now: datetime, plan: ExamPlan | None = None) -> Limit
     done = today_counts(user, now)
     new_limit = user.new_per_day
     if plan is not None:
-        remaining = len(set(new_question_ids(user)) & set(exam_service.scope_question_ids(plan)))
+        remaining = exam_service.remaining_new(user, plan)
         new_limit = new_cards_today(remaining + done.new_done, study_day(now, user.timezone),
                                     plan.exam_date, user.new_per_day)
     return Limits(new_left=max(new_limit - done.new_done, 0),

@@ -5,12 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from quizapp.answers import response_from_form, shuffled
-from quizapp.auth import signed_in_user
 from quizapp.core.scheduling import (
     Grade,
     format_interval,
@@ -19,11 +17,11 @@ from quizapp.core.scheduling import (
 )
 from quizapp.extensions import db
 from quizapp.models import Question, utcnow
-from quizapp.study import service
-from quizapp.study.forms import AnswerForm, ReviewForm, UndoForm
-from quizapp.texts import evidence_in_context
-
-bp = Blueprint("study", __name__, url_prefix="/study", template_folder="templates")
+from quizapp.study import bp, service
+from quizapp.study.forms import AnswerForm, ReviewForm
+from quizapp.web.accounts import signed_in_user
+from quizapp.web.answers import response_from_form, shuffled
+from quizapp.web.texts import evidence_in_context
 
 MAX_DURATION_MS = 10 * 60 * 1000
 
@@ -49,7 +47,7 @@ def show() -> str:
         following = service.next_card(user, now, session.get("last_question"))
     if following is None:
         return render_template("study/done.html", upcoming=service.upcoming_due(user, now),
-                               stats=service.home_stats(user, now), undo_form=UndoForm())
+                               stats=service.home_stats(user, now))
     form = AnswerForm(question_id=following.question.id,
                       presentation=following.presentation,
                       shown_at=str(int(time.time() * 1000)))
@@ -64,7 +62,7 @@ def _front(question: Question, form: AnswerForm, is_new: bool, card: Any,
     page = render_template(
         "study/front.html", question=question, form=form, is_new=is_new, choices=choices,
         order_items=order_items, leech=service.card_is_leech(card),
-        answer_mode=signed_in_user().answer_mode, undo_form=UndoForm(),
+        answer_mode=signed_in_user().answer_mode,
     )
     return page, status
 
@@ -98,17 +96,27 @@ def answer() -> Any:
         "study/back.html", question=question, verdict=verdict, response=response,
         proposed=proposed or Grade.GOOD, suggested=proposed is not None,
         grades=list(Grade), intervals={g: format_interval(i) for g, i in intervals.items()},
-        form=review_form, undo_form=UndoForm(), leech=service.card_is_leech(card),
+        form=review_form, leech=service.card_is_leech(card),
         evidence=evidence_in_context(question),
     )
 
 
 def _duration(shown_at: str | None) -> int:
+    """Milliseconds since the card was shown (``shown_at``: epoch ms), 0 if unknown."""
+    shown = _whole_number(shown_at)
+    return 0 if shown is None else _clamp_duration(int(time.time() * 1000) - shown)
+
+
+def _whole_number(text: str | None) -> int | None:
     try:
-        elapsed = int(time.time() * 1000) - int(shown_at or "")
+        return int(text or "")
     except ValueError:
-        return 0
-    return min(max(elapsed, 0), MAX_DURATION_MS)
+        return None
+
+
+def _clamp_duration(milliseconds: int) -> int:
+    """A time taken, never negative (clock skew) nor past ten minutes (a walk away)."""
+    return min(max(milliseconds, 0), MAX_DURATION_MS)
 
 
 @bp.post("/review")
@@ -120,7 +128,8 @@ def save_review() -> Response:
         return redirect(url_for("study.show"))
     question = _question_or_404(form.question_id.data)
     response = form.response.data if form.response.data else None
-    duration = _duration_value(form.duration_ms.data)
+    given = _whole_number(form.duration_ms.data)
+    duration = None if given is None else _clamp_duration(given)
     saved = service.record_review(user, question, form.presentation.data,
                                   Grade(form.rating.data), response, duration, utcnow())
     if saved is None:
@@ -129,18 +138,8 @@ def save_review() -> Response:
     return redirect(url_for("study.show"))
 
 
-def _duration_value(text: str | None) -> int | None:
-    try:
-        return min(max(int(text or ""), 0), MAX_DURATION_MS)
-    except ValueError:
-        return None
-
-
 @bp.post("/undo")
 def undo() -> Response:
-    form = UndoForm()
-    if not form.validate_on_submit():
-        abort(400)
     question_id = service.undo_last_review(signed_in_user())
     if question_id is None:
         flash("There is nothing to undo.", "info")

@@ -19,12 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from quizapp.auth.forms import MultiCheckboxField, timezone_choices
-from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS, KIND_LABELS, KINDS
-
-
-def category_choices() -> list[SelectChoice]:
-    return [SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+from quizapp.core.bank import KIND_LABELS, KINDS
+from quizapp.web.forms import MultiCheckboxField, category_choices, timezone_choices
 
 
 class ClassForm(FlaskForm):
@@ -36,10 +32,6 @@ class ClassForm(FlaskForm):
                                          choices=category_choices())
     exam_tags = StringField("Tags in the exam (optional, separated by commas)",
                             validators=[Length(max=400)])
-
-
-class ConfirmForm(FlaskForm):
-    """Just the CSRF token, for buttons that change something."""
 
 
 class AddMemberForm(FlaskForm):

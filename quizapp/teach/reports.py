@@ -19,9 +19,9 @@ from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
 from quizapp.core.items import ItemResponse, ItemStats, analyse_items
 from quizapp.core.readiness import Readiness, exam_moment, readiness
 from quizapp.core.scheduling import CardState
+from quizapp.exam.service import questions_in_scope
 from quizapp.extensions import db
 from quizapp.models import Assignment, Card, Question, QuizAttempt, SchoolClass, User
-from quizapp.study.exam_service import questions_in_scope
 from quizapp.teach.service import attempts_for, class_assignments, members
 
 #: The gradebook CSV's columns, in order (documented in the README).

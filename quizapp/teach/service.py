@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from quizapp.core.assignments import new_join_code, normalise_join_code
+from quizapp.core.assignments import new_join_code
 from quizapp.core.roster import RosterRow, one_time_password, parse_roster
 from quizapp.extensions import db
 from quizapp.models import (
@@ -175,25 +175,6 @@ def import_roster(
 def _roster_account(row: RosterRow, timezone: str) -> User:
     return User(username=row.username.lower(), display_name=row.display_name, role="student",
                 timezone=timezone, must_change_password=True)
-
-
-def join_with_code(student: User, code: str, now: datetime) -> tuple[SchoolClass | None, str]:
-    """A student joins by code; returns the class (None if refused) and a message."""
-    wanted = normalise_join_code(code)
-    school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.join_code == wanted))
-    if school_class is None or not school_class.joining_open:
-        return None, "That code does not open any class. Check it with your teacher."
-    if student.is_teacher:
-        return None, "Teachers cannot join classes as students."
-    if not add_member(school_class, student, now):
-        return school_class, f"You are already in {school_class.name}."
-    return school_class, f"You joined {school_class.name}."
-
-
-def classes_of_student(student: User) -> list[SchoolClass]:
-    return list(db.session.scalars(
-        select(SchoolClass).join(Membership, Membership.class_id == SchoolClass.id)
-        .where(Membership.user_id == student.id).order_by(SchoolClass.name)))
 
 
 # ---------------------------------------------------------------- quiz sets

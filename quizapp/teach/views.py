@@ -9,33 +9,30 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.auth import signed_in_user
-from quizapp.bank.queries import tag_counts
 from quizapp.core.assignments import local_to_utc
 from quizapp.core.roster import RosterInvalid
 from quizapp.core.scheduling import study_day
 from quizapp.extensions import db
 from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, utcnow
-from quizapp.teach import reports, service
+from quizapp.persistence.bank_queries import tag_counts
+from quizapp.teach import bp, reports, service
 from quizapp.teach.forms import (
     AddMemberForm,
     AssignForm,
     ClassForm,
-    ConfirmForm,
     DrawForm,
     QuestionFilterForm,
     RosterForm,
     SetForm,
     tags_from_text,
 )
-from quizapp.texts import evidence_in_context
-
-bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="templates")
+from quizapp.web.accounts import signed_in_user
+from quizapp.web.texts import evidence_in_context
 
 
 @bp.before_request
@@ -55,11 +52,6 @@ def _set_or_404(set_id: int) -> QuizSet:
 
 def _assignment_or_404(assignment_id: int) -> Assignment:
     return service.owned_assignment(signed_in_user(), assignment_id) or abort(404)
-
-
-def _confirmed() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 @bp.get("/")
@@ -116,7 +108,6 @@ def class_page(class_id: int) -> str:
 @bp.post("/classes/<int:class_id>/code")
 def join_code(class_id: int) -> BaseResponse:
     school_class = _class_or_404(class_id)
-    _confirmed()
     action = request.form.get("action")
     if action == "rotate":
         service.rotate_join_code(school_class)
@@ -160,7 +151,7 @@ def upload_roster(class_id: int) -> str | tuple[str, int]:
 def _class_page_with(school_class: SchoolClass, **overrides: Any) -> str:
     context: dict[str, Any] = {
         "school_class": school_class, "members": service.members(school_class),
-        "assignments": service.class_assignments(school_class), "confirm": ConfirmForm(),
+        "assignments": service.class_assignments(school_class),
         "add_form": AddMemberForm(), "roster_form": RosterForm(), "created": None}
     context.update(overrides)
     return render_template("teach/class.html", **context)
@@ -169,7 +160,6 @@ def _class_page_with(school_class: SchoolClass, **overrides: Any) -> str:
 @bp.post("/classes/<int:class_id>/members/<int:user_id>/remove")
 def remove_member(class_id: int, user_id: int) -> BaseResponse:
     school_class = _class_or_404(class_id)
-    _confirmed()
     if not service.is_member(class_id, user_id):
         abort(404)
     service.remove_member(school_class, user_id)
@@ -257,14 +247,13 @@ def _set_page(quiz_set: QuizSet, form: SetForm, draw_form: DrawForm | None = Non
         filters.text.data or "")
     return render_template(
         "teach/set.html", quiz_set=quiz_set, form=form, filters=filters,
-        candidates=candidates, chosen=service.questions_in(quiz_set), confirm=ConfirmForm(),
+        candidates=candidates, chosen=service.questions_in(quiz_set),
         draw_form=draw_form or DrawForm(), filter_args=request.args.to_dict())
 
 
 @bp.post("/sets/<int:set_id>/questions")
 def add_questions(set_id: int) -> BaseResponse:
     quiz_set = _set_or_404(set_id)
-    _confirmed()
     added = service.add_questions(quiz_set, request.form.getlist("question_id"), utcnow())
     flash(f"{added} question{'' if added == 1 else 's'} added.", "success")
     return redirect(url_for("teach.edit_set", set_id=set_id, **_filter_args()))
@@ -278,7 +267,6 @@ def _filter_args() -> dict[str, str]:
 @bp.post("/sets/<int:set_id>/questions/remove")
 def remove_question(set_id: int) -> BaseResponse:
     quiz_set = _set_or_404(set_id)
-    _confirmed()
     service.remove_question(quiz_set, request.form.get("question_id", ""), utcnow())
     flash("Question removed from the set.", "success")
     return redirect(url_for("teach.edit_set", set_id=set_id, **_filter_args()))
@@ -301,7 +289,6 @@ def draw(set_id: int) -> BaseResponse | tuple[str, int]:
 @bp.post("/sets/<int:set_id>/copy")
 def copy_set(set_id: int) -> BaseResponse:
     quiz_set = _set_or_404(set_id)
-    _confirmed()
     duplicate = service.copy_set(signed_in_user(), quiz_set, utcnow())
     flash(f"Copied as '{duplicate.title}'.", "success")
     return redirect(url_for("teach.edit_set", set_id=duplicate.id))

@@ -1,4 +1,4 @@
-"""Reading the bank from the database for the browser."""
+"""Reading the bank from the database: filtered questions and tag counts, for every area."""
 
 from __future__ import annotations
 

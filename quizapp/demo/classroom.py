@@ -13,12 +13,11 @@ import random
 from datetime import datetime, timedelta
 
 import click
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from quizapp.assignments import service as assignments
 from quizapp.core.scheduling import study_day
-from quizapp.demo import DEMO_TIMEZONE, _ready_database, _remove_user, simulate
+from quizapp.demo.student import DEMO_TIMEZONE, _ready_database, _remove_user, simulate
 from quizapp.extensions import db
 from quizapp.models import Assignment, Question, QuizSet, SchoolClass, User, utcnow
 from quizapp.quiz import service as quiz
@@ -32,19 +31,11 @@ NAMES = ("Anna Petrova", "Boris Ivanov", "Clara Zetkin-Smith", "Dmitri Orlov", "
 SIMPLE_KINDS = ("short", "choice", "cloze", "number", "date")
 
 
-@click.command("demo-class")
-@with_appcontext
-@click.option("--teacher", default="demo-teacher", show_default=True)
-@click.option("--password", default="demo-password", show_default=True,
-              help="The password of the teacher and of every student (8 characters at least).")
-@click.option("--students", default=10, show_default=True, type=click.IntRange(2, len(NAMES)))
-@click.option("--days", default=10, show_default=True, type=click.IntRange(1, 60),
-              help="Days of study history to simulate for each student.")
-def demo_class_command(teacher: str, password: str, students: int, days: int) -> None:
-    """Create (or recreate) a demo teacher, class, quiz sets, assignments and results."""
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
-    teacher = teacher.strip().lower()
+def create_demo_class(teacher: str, password: str, students: int, days: int) -> list[str]:
+    """Create (or recreate) a demo teacher, class, quiz sets, assignments and results.
+
+    Returns the students' usernames; every account shares ``password``.
+    """
     _ready_database()
     usernames = [f"{teacher}-student-{n}" for n in range(1, students + 1)]
     for username in [teacher, *usernames]:
@@ -59,9 +50,7 @@ def demo_class_command(teacher: str, password: str, students: int, days: int) ->
         teach.add_member(school_class, member, now - timedelta(days=days + 1))
         simulate(member, days, now, rng)
     _assignments(owner, school_class, members, now, rng)
-    click.echo(f"demo class ready: {len(members)} students with {days} days of study each")
-    click.echo(f"teacher: {teacher} / {password}; students: {usernames[0]} ... "
-               f"{usernames[-1]}, same password")
+    return usernames
 
 
 def _account(username: str, name: str, password: str, role: str) -> User:

@@ -16,14 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import delete, func, select
 
-from quizapp.bootstrap import ensure_schema, prepare_database
 from quizapp.core.readiness import recall_probability
 from quizapp.core.scheduling import Grade, study_day, timezone_or_utc
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, User, utcnow
+from quizapp.persistence.startup import ensure_schema, prepare_database
 from quizapp.study import service
 
 DEMO_TIMEZONE = "Europe/London"
@@ -53,28 +52,15 @@ class Session:
     pending: list[str] = field(default_factory=list)
 
 
-@click.command("demo")
-@with_appcontext
-@click.option("--username", default="demo", show_default=True, help="The demo account's name.")
-@click.option("--password", default="demo-password", show_default=True,
-              help="The demo account's password (8 characters at least).")
-@click.option("--days", default=28, show_default=True, type=click.IntRange(1, 365),
-              help="Days of study history to simulate, ending yesterday.")
-def demo_command(username: str, password: str, days: int) -> None:
-    """Create (or recreate) a demo student with a few weeks of review history."""
-    username = username.strip().lower()
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
+def create_demo_student(username: str, password: str, days: int) -> int:
+    """Create (or recreate) a demo student with ``days`` of review history; returns the reviews."""
     _ready_database()
     _remove_user(username)
     user = _create_user(username, password)
     now = utcnow()
     first_day = study_day(now, user.timezone) - timedelta(days=days)
     _add_exam_plan(user, _local(first_day, time(0), user.timezone), now)
-    reviews = simulate(user, days, now, random.Random(SEED))
-    click.echo(f"demo student ready: {reviews} reviews over the last {days} days")
-    click.echo(f"username: {username}")
-    click.echo(f"password: {password}")
+    return simulate(user, days, now, random.Random(SEED))
 
 
 def _ready_database() -> None:

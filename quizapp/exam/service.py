@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.core.readiness import (
     Readiness,
@@ -82,6 +82,19 @@ def questions_in_scope(categories: Sequence[str], tags: Sequence[str]) -> list[s
         tagged = select(QuestionTag.question_id).where(QuestionTag.tag.in_(tags))
         query = query.where(Question.id.in_(tagged))
     return list(db.session.scalars(query.order_by(Question.id)))
+
+
+def remaining_new(user: User, plan: ExamPlan) -> int:
+    """Questions in the exam's scope (and the student's study categories) never studied yet.
+
+    The exam's pace is set by these: each must be started before exam day.
+    """
+    studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
+    query = select(func.count()).select_from(Question).where(
+        Question.id.in_(scope_question_ids(plan)), Question.id.not_in(studied))
+    if user.study_categories:
+        query = query.where(Question.category.in_(user.study_categories))
+    return db.session.scalar(query) or 0
 
 
 def scope_states(user: User, plan: ExamPlan) -> dict[str, CardState | None]:

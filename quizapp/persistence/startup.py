@@ -1,8 +1,10 @@
-"""Database plumbing shared by every backend: SQLite pragmas and a set-up lock."""
+"""Getting a database ready to serve: SQLite pragmas, a set-up lock across
+processes, migrating the schema and loading the bank, safely under several workers."""
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -10,8 +12,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+
+from quizapp.config import MIGRATIONS_DIR
+from quizapp.core.bank import load_bank
+from quizapp.extensions import db
+from quizapp.persistence.bank_sync import SyncReport, sync_bank
+
+log = logging.getLogger(__name__)
 
 _installed = False
 
@@ -65,3 +76,27 @@ def setup_lock(engine: Engine, lock_dir: str, name: str = "quizapp-setup") -> It
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+
+def prepare_database(app: Flask) -> SyncReport:
+    """Migrate to the latest schema and sync the bank, one process at a time.
+
+    The bank is checked before anything is written: a bank that fails its
+    check raises ``BankError`` with every problem, and the app does not start
+    on half a bank.
+    """
+    bank = load_bank(app.config["BANK_DIR"])
+    with setup_lock(db.engine, app.instance_path):
+        upgrade(directory=str(MIGRATIONS_DIR))
+        report = sync_bank(db.session, bank)
+        db.session.commit()
+    if report.changed:
+        log.info("question bank synced: %s", report.summary())
+    return report
+
+
+def ensure_schema(app: Flask) -> None:
+    """Migrate to the latest schema (under the set-up lock), for commands that need it."""
+    with setup_lock(db.engine, app.instance_path):
+        upgrade(directory=str(MIGRATIONS_DIR))

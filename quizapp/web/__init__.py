@@ -1,0 +1,2 @@
+"""Helpers the blueprints share: the signed-in account, shared form fields,
+reading answers from forms, and showing evidence in its source text."""
