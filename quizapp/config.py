@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_BANK_DIR = PROJECT_ROOT / "questions"
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def shipped_dir(name: str) -> Path:
+    """A folder shipped beside the package: in the source tree (a checkout or an editable
+    install), else where a wheel puts its data files (``<prefix>/share/quizapp``)."""
+    for root in (PROJECT_ROOT, Path(sys.prefix) / "share" / "quizapp"):
+        if (root / name).is_dir():
+            return root / name
+    return PROJECT_ROOT / name
+
+
+DEFAULT_BANK_DIR = shipped_dir("questions")
+MIGRATIONS_DIR = shipped_dir("migrations")
 
 
 def database_url(instance_path: str) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from quizapp.core.bank import CATEGORY_LABELS
 from quizapp.extensions import db
 from quizapp.models import Question
 
@@ -26,17 +30,38 @@ def test_welcome_page_leads_to_the_bank(client: FlaskClient) -> None:
     assert 'href="/register"' in page
 
 
-def test_index_lists_questions_with_counts(client: FlaskClient) -> None:
+def active_counts(app: Flask) -> dict[str, int]:
+    """How many active questions each category has, from the database."""
+    with app.app_context():
+        rows = db.session.execute(select(Question.category, func.count()).where(
+            Question.retired_at.is_(None)).group_by(Question.category))
+        return {category: count for category, count in rows}
+
+
+def test_index_lists_questions_with_counts(app: Flask, client: FlaskClient) -> None:
+    counts = active_counts(app)
+    total = sum(counts.values())
+    per_page = app.config["QUESTIONS_PER_PAGE"]
     page = client.get("/bank/").get_data(as_text=True)
-    assert "Question bank" in page
-    assert "Vote counts" in page
-    assert "Page 1 of" in page
+    tabs = dict(re.findall(r'<a href="/bank/(?:\?category=[\w-]+)?"[^>]*>([^<]+?) '
+                           r'<span class="count">(\d+)</span>', page))
+    assert tabs == {"All": str(total), **{CATEGORY_LABELS[c]: str(n) for c, n in counts.items()}}
+    assert f'<p class="result-count" role="status">{total} questions</p>' in page
+    assert page.count('<li class="question-item">') == per_page
+    assert f"Page 1 of {math.ceil(total / per_page)}" in page
 
 
-def test_search_finds_by_answer_words(client: FlaskClient) -> None:
+def test_search_finds_by_answer_words(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        expected = set(db.session.scalars(select(Question.id).where(
+            Question.retired_at.is_(None), Question.search_text.contains("aurora"))))
+    assert expected
     page = client.get("/bank/?q=aurora").get_data(as_text=True)
-    assert "match" in page
-    assert "Aurora" in page
+    found = set(re.findall(r'<a class="question-link" href="/bank/([\w-]+)"', page))
+    assert found == expected
+    noun = "match" if len(expected) != 1 else "matches"
+    plural = "s" if len(expected) != 1 else ""
+    assert f"{len(expected)} question{plural} {noun}" in page
     empty = client.get("/bank/?q=zzzznothing").get_data(as_text=True)
     assert "No question matches" in empty
 
@@ -63,7 +88,8 @@ def test_detail_shows_answer_explanation_and_highlighted_evidence(
 ) -> None:
     question = any_question(app, kind="short")
     page = client.get(f"/bank/{question.id}").get_data(as_text=True)
-    assert question.explanation.split()[0] in page
+    assert f'<p class="answer-text">{escape(question.answer)}</p>' in page
+    assert f'<p class="explanation">{escape(question.explanation)}</p>' in page
     assert "<mark>" in page
     first_word = question.evidence.split()[0]
     marked = page.split("<mark>", 1)[1].split("</mark>", 1)[0]
