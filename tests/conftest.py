@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.clock import TEST_CLOCK, TestClock
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from support import TEST_CLOCK, TestClock
 
 from quizapp import create_app
 from quizapp.config import DEFAULT_BANK_DIR

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.web import PASSWORD, csrf_token, login, logout, register, unique_name
 from sqlalchemy import select
-from support import PASSWORD, csrf_token, login, logout, register, unique_name
 
 from quizapp.extensions import db
 from quizapp.models import User

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from helpers.clock import utcnow
+from helpers.web import login, unique_name
 from sqlalchemy import func, select
-from support import unique_name, utcnow
 
 from quizapp.core.scheduling import study_day
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
-from quizapp.models import Card, ExamPlan, Review, User
+from quizapp.models import Assignment, Card, ExamPlan, QuizAttempt, Review, SchoolClass, User
 from quizapp.study import service
 
 
@@ -82,10 +83,6 @@ def test_demo_refuses_a_short_password(app: Flask) -> None:
 
 
 def test_demo_class_fills_the_teacher_pages(app: Flask) -> None:
-    from support import login
-
-    from quizapp.models import Assignment, QuizAttempt, SchoolClass
-
     teacher = unique_name("demoteach")
     args = ["demo-class", "--teacher", teacher, "--students", "4", "--days", "2"]
     for _ in range(2):  # a rerun recreates it from scratch

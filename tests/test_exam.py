@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.clock import utcnow
+from helpers.web import csrf_token, register
 from sqlalchemy import select
-from support import csrf_token, register, utcnow
 
 from quizapp.core.readiness import MAX_NEW_PER_DAY
 from quizapp.core.scheduling import Grade, study_day

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.clock import utcnow
+from helpers.web import register
 from sqlalchemy import func, select
-from support import register, utcnow
 
 from quizapp.core.scheduling import Grade, study_day
 from quizapp.extensions import db

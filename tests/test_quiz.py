@@ -6,8 +6,8 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.web import csrf_token, register
 from sqlalchemy import select
-from support import csrf_token, register
 
 from quizapp.extensions import db
 from quizapp.models import Card, Question, QuizAttempt, User

@@ -31,9 +31,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
-from support import PASSWORD, csrf_token, login, register, today, unique_name
-from teaching import (
+from helpers.clock import today
+from helpers.teaching import (
     answer_all,
     assign,
     create_class,
@@ -46,6 +45,8 @@ from teaching import (
     question_ids,
     start,
 )
+from helpers.web import PASSWORD, csrf_token, login, register, unique_name
+from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import User

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.clock import utcnow
+from helpers.web import csrf_token, hidden, register
 from sqlalchemy import func, select
-from support import csrf_token, hidden, register, utcnow
 
 from quizapp.core.scheduling import Grade
 from quizapp.extensions import db

@@ -7,9 +7,8 @@ import io
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import func, select
-from support import PASSWORD, csrf_token, login, logout, register, today, utcnow
-from teaching import (
+from helpers.clock import today, utcnow
+from helpers.teaching import (
     answer_all,
     assign,
     create_class,
@@ -22,6 +21,8 @@ from teaching import (
     question_ids,
     start,
 )
+from helpers.web import PASSWORD, csrf_token, login, logout, register
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Card, Membership, QuizAttempt, QuizSet, User

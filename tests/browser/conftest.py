@@ -9,27 +9,16 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
+from helpers.chromium import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from werkzeug.serving import make_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path(os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(os.environ.get("QUIZAPP_SCREENSHOTS", "/tmp/quizapp-screenshots"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

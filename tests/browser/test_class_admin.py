@@ -7,9 +7,11 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flows import assert_accessible, make_teacher, nav, new_page, sign_in, sign_up
+from helpers.clock import TestClock, today
+from helpers.flows import assert_accessible, nav, new_page, sign_in, sign_up
+from helpers.teaching import make_teacher
+from helpers.web import PASSWORD, unique_name
 from playwright.sync_api import Page, expect
-from support import PASSWORD, TestClock, today, unique_name
 
 from quizapp.extensions import db
 from quizapp.models import Question

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from flows import assert_accessible, keys_ready, sign_up
+from helpers.flows import assert_accessible, keys_ready, sign_up
+from helpers.web import unique_name
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from support import unique_name
 
 from quizapp.extensions import db
 from quizapp.models import User

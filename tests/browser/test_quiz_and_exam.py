@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
+from helpers.clock import today
+from helpers.flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
 from playwright.sync_api import Page, expect
-from support import today
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows import sign_up
+from helpers.flows import sign_up
 from playwright.sync_api import Page, expect
 
 

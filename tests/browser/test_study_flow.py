@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
+from helpers.flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
+from helpers.web import PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from support import PASSWORD
 
 from quizapp.extensions import db
 from quizapp.models import Card, Review, User

@@ -9,29 +9,22 @@ gradebook, one attempt, the item analysis and the CSV. Axe checks every page.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask
-from flows import assert_accessible, keys_ready, make_teacher, nav, new_page, sign_in, sign_up
+from helpers.clock import today, utcnow
+from helpers.flows import assert_accessible, keys_ready, nav, new_page, shoot, sign_in, sign_up
+from helpers.teaching import make_teacher
 from playwright.sync_api import Page, expect
-from support import today, utcnow
 
 from quizapp.extensions import db
 from quizapp.models import Assignment, Question, QuizAttempt
 
-SCREENSHOTS = Path(os.environ.get("QUIZAPP_SCREENSHOTS", "/tmp/quizapp-screenshots"))
 CLASS_NAME = "Year 11 History"
 SET_TITLE = "October dates"
 CSV_COLUMNS = ["username", "display_name", "status", "score", "out_of", "percent", "attempts",
                "time_taken_seconds", "submitted_at_utc", "late"]
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"test_teaching_story-{name}.png"), full_page=True)
 
 
 def join_class(page: Page, code: str) -> None:
@@ -104,12 +97,12 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     first_name = sign_up(first)
     join_class(first, code)
     assert_accessible(first)
-    shoot(first, "student-classes")
+    shoot(first, "test_teaching_story-student-classes")
     second_name = sign_up(second)
     join_class(second, code)
     teacher.reload()
     expect(teacher.get_by_role("heading", name="Students (2)")).to_be_visible()
-    shoot(teacher, "class")
+    shoot(teacher, "test_teaching_story-class")
 
     # The teacher builds a set: two ticked questions, two drawn at random.
     nav(teacher, "Teach").click()
@@ -140,7 +133,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(teacher.get_by_role("heading", name="In this set (4)")).to_be_visible()
     expect(teacher.locator("[data-chosen] li")).to_have_count(4)
     assert_accessible(teacher)
-    shoot(teacher, "set")
+    shoot(teacher, "test_teaching_story-set")
 
     # ... and assigns it, open since yesterday and due in a week.
     teacher.get_by_role("link", name="Assign to a class").click()
@@ -150,7 +143,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     teacher.get_by_label("Opening time").fill("00:00")
     teacher.get_by_label("Due on").fill((today() + timedelta(days=7)).isoformat())
     expect(teacher.get_by_label("Accept late submissions (marked late)")).to_be_checked()
-    shoot(teacher, "assign")
+    shoot(teacher, "test_teaching_story-assign")
     teacher.get_by_role("button", name="Assign").click()
     expect(teacher.get_by_text(f"'{SET_TITLE}' assigned to {CLASS_NAME}.")).to_be_visible()
     gradebook_url = teacher.url
@@ -165,7 +158,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(first.get_by_text("Answer from memory.")).to_be_visible()
     assert_accessible(first)
     missed = take_assignment(first, app, wrong=2)
-    shoot(first, "student-results")
+    shoot(first, "test_teaching_story-student-results")
     first.goto("/")
     expect(first.get_by_role("region", name="Assignments").locator(".status-badge")).to_have_text(
         "Done")
@@ -182,7 +175,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(second.get_by_text("The due date has passed: this attempt will be marked late.")
            ).to_be_visible()
     assert_accessible(second)
-    shoot(second, "late-assignment")
+    shoot(second, "test_teaching_story-late-assignment")
     take_assignment(second, app, wrong=None)
 
     # The teacher reads the gradebook.
@@ -196,7 +189,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(late.locator("td").nth(0)).to_have_text("Late")
     expect(late.locator("td").nth(1)).to_have_text("4/4 (100%)")
     assert_accessible(teacher)
-    shoot(teacher, "gradebook")
+    shoot(teacher, "test_teaching_story-gradebook")
 
     # ... one attempt,
     on_time.get_by_role("link", name="#1").click()
@@ -205,7 +198,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(teacher.locator(".result-right")).to_have_count(3)
     expect(teacher.locator(".result-wrong")).to_contain_text("no idea")
     assert_accessible(teacher)
-    shoot(teacher, "attempt")
+    shoot(teacher, "test_teaching_story-attempt")
 
     # ... the item analysis,
     teacher.get_by_role("link", name=SET_TITLE, exact=True).click()
@@ -221,7 +214,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(teacher.locator(f"tr[data-question='{missed}']")).to_contain_text('"no idea" \u00d71')
     assert set(picked) <= {rows.nth(i).get_attribute("data-question") for i in range(4)}
     assert_accessible(teacher)
-    shoot(teacher, "items")
+    shoot(teacher, "test_teaching_story-items")
 
     # ... and the gradebook as CSV.
     teacher.get_by_role("link", name=SET_TITLE, exact=True).click()
@@ -252,7 +245,7 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     expect(book).to_contain_text("75%")
     expect(book).to_contain_text("100% late")
     assert_accessible(teacher)
-    shoot(teacher, "class-gradebook")
+    shoot(teacher, "test_teaching_story-class-gradebook")
 
     # At phone width the teacher's pages keep to the screen: wide tables scroll inside.
     teacher.set_viewport_size({"width": 375, "height": 800})
@@ -261,10 +254,10 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
         overflow = teacher.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
-            shoot(teacher, "overflow")
+            shoot(teacher, "test_teaching_story-overflow")
             wide = teacher.evaluate('''[...document.querySelectorAll('body *')].filter(
                 e => !e.closest('.table-scroll')
                      && e.getBoundingClientRect().right > document.documentElement.clientWidth)
                 .slice(0, 5).map(e => e.tagName + '.' + e.className)''')
             raise AssertionError((url, overflow, wide))
-    shoot(teacher, "items-phone")
+    shoot(teacher, "test_teaching_story-items-phone")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page, expect
-from support import PASSWORD, unique_name
 
+from helpers.chromium import SCREENSHOTS
+from helpers.teaching import TEACHER_NAME
+from helpers.web import PASSWORD, unique_name
 from quizapp.extensions import db
-from quizapp.models import Question, User
+from quizapp.models import Question
 
 SERIOUS = ("serious", "critical")
 
@@ -68,26 +70,20 @@ def nav(page: Page, name: str) -> Locator:
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
 
 
-def make_teacher(app: Flask) -> str:
-    """A teacher account, made in the database as ``flask users create --teacher`` would."""
-    username = unique_name("teacher")
-    with app.app_context():
-        teacher = User(username=username, display_name="Ms Ivanova", role="teacher",
-                       timezone="Europe/London")
-        teacher.set_password(PASSWORD)
-        db.session.add(teacher)
-        db.session.commit()
-    return username
-
-
 def sign_in(page: Page, username: str) -> None:
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Hello, Ms Ivanova")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Hello, {TEACHER_NAME}")).to_be_visible()
 
 
 def new_page(context: BrowserContext) -> Page:
     context.set_default_timeout(10_000)
     return context.new_page()
+
+
+def shoot(page: Page, name: str) -> None:
+    """Save the page as it stands, full length, as ``<name>.png`` in the screenshot folder."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,6 +1,6 @@
 """Benchmark: prints figures for the hot paths. Not a test: it asserts nothing about speed.
 
-Run: .venv/bin/python tests/benchmark.py   (uses a throwaway SQLite database)
+Run: .venv/bin/python bench/hot_paths.py   (uses a throwaway SQLite database)
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The client steps of the tests (CSRF tokens, sign-up) drive the pages here too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from flask import Flask
+from helpers.web import PASSWORD, csrf_token, hidden, login, register
 from sqlalchemy import select
-from support import PASSWORD, csrf_token, hidden, login, register
 
 from quizapp import create_app
 from quizapp.config import DEFAULT_BANK_DIR

@@ -1,4 +1,4 @@
-"""Helpers for the teacher tests: make a teacher, build a class, a set and an assignment."""
+"""Teaching set-ups: make a teacher, build a class, a set and an assignment, take it."""
 
 from __future__ import annotations
 
@@ -8,22 +8,27 @@ from datetime import date, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from support import PASSWORD, csrf_token, login, today, unique_name
 
+from helpers.clock import today
+from helpers.web import PASSWORD, csrf_token, login, unique_name
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt, User
 
+TEACHER_NAME = "Ms Ivanova"
 
-def make_teacher(app: Flask, client: FlaskClient) -> str:
-    """Create a teacher account (as the CLI does) and sign it in on ``client``."""
+
+def make_teacher(app: Flask, client: FlaskClient | None = None) -> str:
+    """A teacher account, made as ``flask users create --teacher`` would; signed in on
+    ``client`` if one is given. Returns the username."""
     username = unique_name("teacher")
     with app.app_context():
-        teacher = User(username=username, display_name="Ms " + username.title(), role="teacher",
+        teacher = User(username=username, display_name=TEACHER_NAME, role="teacher",
                        timezone="Europe/London")
         teacher.set_password(PASSWORD)
         db.session.add(teacher)
         db.session.commit()
-    login(client, username)
+    if client is not None:
+        login(client, username)
     return username
 
 
