@@ -129,8 +129,9 @@ def teacher_pages(app: Flask, students: int = 30, questions: int = 10) -> None:
     login(client, "bench-teacher")
     label = f"({students} students x {questions} questions)"
     book = client.get(f"/teach/assignments/{assignment_id}")
-    assert book.status_code == 200 and book.get_data(as_text=True).count("data-student=") == (
-        students), "the gradebook did not list the class"
+    assert book.status_code == 200, book.status_code
+    assert book.get_data(as_text=True).count("data-student=") == students, (
+        "the gradebook did not list the class")
     timed(f"GET gradebook {label}", 20,
           lambda: client.get(f"/teach/assignments/{assignment_id}"))
     timed(f"GET item analysis {label}", 20,

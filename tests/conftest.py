@@ -34,7 +34,7 @@ def clock() -> TestClock:
     return TEST_CLOCK
 
 
-@pytest.fixture()
+@pytest.fixture
 def pinned_clock(clock: TestClock) -> Iterator[TestClock]:
     """The shared clock, restored to the session's timeline after the test."""
     saved = clock()
@@ -75,12 +75,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture()
+@pytest.fixture
 def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     """An empty database of its own, for tests that change the bank or the schema."""
     external = _external_database_url()
@@ -100,7 +100,7 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def bank_copy(tmp_path: Path) -> Path:
     """A writable copy of the real bank, for tests that edit or break it."""
     target = tmp_path / "bank"
@@ -108,7 +108,7 @@ def bank_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture()
+@pytest.fixture
 def app_factory(
     fresh_database_url: str, tmp_path: Path
 ) -> Iterator[Callable[..., Flask]]:

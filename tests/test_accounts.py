@@ -160,7 +160,8 @@ def test_users_cli_creates_teachers_and_promotes(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     runner.invoke(args=["users", "create", student, "--password", "longenough"])
     again = runner.invoke(args=["users", "create", student, "--password", "longenough"])
-    assert again.exit_code != 0 and "is taken" in again.output
+    assert again.exit_code != 0
+    assert "is taken" in again.output
     runner.invoke(args=["users", "promote", student])
     with app.app_context():
         roles = dict(db.session.execute(

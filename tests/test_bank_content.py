@@ -52,7 +52,8 @@ def test_timeline_questions_span_both_texts() -> None:
 
 
 def test_both_texts_are_cited() -> None:
-    assert {q.source for q in QUESTIONS} == set(BANK.sources) and len(BANK.sources) == 2
+    assert {q.source for q in QUESTIONS} == set(BANK.sources)
+    assert len(BANK.sources) == 2
 
 
 def test_sources_are_the_users_documents_unchanged() -> None:
@@ -77,7 +78,8 @@ def test_known_errors_in_the_texts_carry_a_note(fragment: str, must_mention: str
     quoting = _quoting(fragment)
     assert quoting, f"no question cites {fragment!r}"
     for question in quoting:
-        assert question.note and must_mention in question.note, question.id
+        assert question.note, question.id
+        assert must_mention in question.note, question.id
 
 
 def _answers(question: Question) -> list[str]:

@@ -66,7 +66,8 @@ def test_edit_keeps_the_id_and_removal_retires(
         assert row.explanation == "A clearer explanation."
         assert row.tags == ["edited-tag"]
         gone = db.session.get(Question, removed["id"])
-        assert gone is not None and gone.is_retired
+        assert gone is not None
+        assert gone.is_retired
 
     data["questions"].insert(1, removed)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))

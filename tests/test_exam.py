@@ -57,7 +57,8 @@ def test_readiness_rises_after_studying(client: FlaskClient, app: Flask) -> None
             service.record_review(user, question, service.presentation_key(qid, 0), Grade.EASY,
                                   None, 1000, now)
         after = exam_service.exam_readiness(user, plan).score
-    assert before == 0 and after > 0.1
+    assert before == 0
+    assert after > 0.1
 
 
 def test_pacing_raises_the_new_card_limit_towards_the_exam(app: Flask, client: FlaskClient
@@ -89,7 +90,8 @@ def test_final_days_serve_the_weakest_card_even_if_not_due(app: Flask, client: F
         service.record_review(user, db.session.get(Question, weak),
                               service.presentation_key(weak, 1), Grade.AGAIN, None, 900, now)
         shown = service.next_card(user, now + timedelta(hours=2), last_question_id=None)
-    assert shown is not None and shown.question.id == weak
+    assert shown is not None
+    assert shown.question.id == weak
 
 
 def test_after_the_exam_the_plan_ends(app: Flask, client: FlaskClient) -> None:

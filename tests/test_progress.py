@@ -149,14 +149,16 @@ def test_figures_after_some_reviews_match_the_hand_count(client: FlaskClient, ap
             by_day[monday + timedelta(days=offset)] = count
     two_days = study_day(now - timedelta(days=2), "Asia/Tokyo")
     one_day = study_day(now - timedelta(days=1), "Asia/Tokyo")
-    assert by_day[two_days] == "3" and by_day[one_day] == "3"
+    assert by_day[two_days] == "3"
+    assert by_day[one_day] == "3"
     assert sum(int(count) for count in by_day.values() if count) == 6
     assert by_day[today] == "0"
     assert all(count == "" for day, count in by_day.items() if day > today)
 
     forecast = {datetime.strptime(label, "%a %d %b %Y").date(): int(count[0])
                 for label, count in rows_by_label(tables["table-forecast"]).items()}
-    assert len(forecast) == 30 and min(forecast) == today
+    assert len(forecast) == 30
+    assert min(forecast) == today
     expected: dict[date, int] = {}
     for day in tokyo.values():
         if day < today + timedelta(days=30):
@@ -198,7 +200,8 @@ def test_another_students_reviews_never_appear(client: FlaskClient, app: Flask) 
             answer(user, question, Grade.EASY, utcnow() - timedelta(hours=2))
     register(client)
     html = client.get("/progress/").get_data(as_text=True)
-    assert 'data-empty="calendar"' in html and 'data-empty="accuracy"' in html
+    assert 'data-empty="calendar"' in html
+    assert 'data-empty="accuracy"' in html
     assert "Key figures" in html  # the category is in mastery, with nothing started
     states = rows_by_label(Tables(html).tables["table-states"])
     assert states["Key figures"][1:4] == ["0", "0", "0"]
@@ -206,6 +209,8 @@ def test_another_students_reviews_never_appear(client: FlaskClient, app: Flask) 
 
 def test_labels_in_the_charts_are_escaped() -> None:
     svg = charts.percent_bars("x", "<b>title</b>", "a & b", [("<script>", 50)])
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert "&lt;b&gt;title&lt;/b&gt;" in svg and "a &amp; b" in svg
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "&lt;b&gt;title&lt;/b&gt;" in svg
+    assert "a &amp; b" in svg
     assert 'aria-labelledby="x-title x-desc"' in svg

@@ -58,7 +58,8 @@ def test_build_take_and_score_a_quiz(client: FlaskClient, app: Flask) -> None:
         attempt = db.session.scalars(select(QuizAttempt).order_by(QuizAttempt.id.desc())).first()
         categories = {db.session.get(Question, q).category for q in attempt.question_ids}
         assert categories <= {"dates", "vote-counts"}
-        assert attempt.score == 3 and attempt.is_finished
+        assert attempt.score == 3
+        assert attempt.is_finished
 
 
 def test_each_question_is_answered_once(client: FlaskClient, app: Flask) -> None:
@@ -78,7 +79,9 @@ def test_feedback_after_each_question(client: FlaskClient, app: Flask) -> None:
     register(client)
     url = start_quiz(client, feedback="each")
     page = answer_page(client, app, url, right=True).get_data(as_text=True)
-    assert "Correct" in page and "Evidence" in page and "Next question" in page
+    assert "Correct" in page
+    assert "Evidence" in page
+    assert "Next question" in page
 
 
 def test_a_bad_builder_form_re_renders(client: FlaskClient) -> None:

@@ -52,7 +52,8 @@ def test_a_card_can_be_answered_and_rated(client: FlaskClient, app: Flask) -> No
     with app.app_context():
         card = db.session.scalar(select(Card).where(Card.question_id == form["question_id"],
                                                     Card.user_id == user_named(username).id))
-        assert card.reps == 1 and card.last_review is not None
+        assert card.reps == 1
+        assert card.last_review is not None
 
 
 def test_typed_answer_is_graded_by_the_server(client: FlaskClient, app: Flask) -> None:
@@ -139,7 +140,8 @@ def test_rebuilding_a_card_from_its_log_gives_the_stored_state(app: Flask) -> No
             moment = service.card_for(user, question.id).due + timedelta(hours=1)
         card = service.card_for(user, question.id)
         assert service.rebuilt_state(card) == service.card_state(card)
-        assert card.lapses == 1 and card.reps == 5
+        assert card.lapses == 1
+        assert card.reps == 5
 
 
 def test_the_days_new_card_limit_holds(client: FlaskClient, app: Flask) -> None:

@@ -85,7 +85,8 @@ def _assignments(owner: User, school_class: SchoolClass, members: list[User], no
                   pool, rng)
         elif n == 3:
             attempt = assignments.start_attempt(member, running, now - timedelta(hours=1))
-            assert not isinstance(attempt, str), attempt
+            if isinstance(attempt, str):
+                raise click.ClickException(attempt)
 
 
 def _set(owner: User, title: str, questions: list[Question], size: int, rng: random.Random,
@@ -108,8 +109,7 @@ def _take(student: User, assignment: Assignment, start: datetime, ability: float
         raise click.ClickException(attempt)
     clock = start
     for position, question_id in enumerate(attempt.question_ids, start=1):
-        question = db.session.get(Question, question_id)
-        assert question is not None
+        question = db.session.get_one(Question, question_id)
         clock += timedelta(seconds=rng.randint(15, 70))
         if rng.random() < ability:
             response = str(question.answer)

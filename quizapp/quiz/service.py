@@ -76,9 +76,10 @@ def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
     Questions left unanswered count as wrong, and the attempt is finished at
     its deadline, so nothing sent later can change it.
     """
-    if attempt.is_finished or not past_deadline(attempt.deadline_at, now):
+    if attempt.is_finished or attempt.deadline_at is None:
         return False
-    assert attempt.deadline_at is not None
+    if not past_deadline(attempt.deadline_at, now):
+        return False
     answered = {answer.position for answer in attempt.answers}
     for position, question_id in enumerate(attempt.question_ids, start=1):
         if position not in answered:

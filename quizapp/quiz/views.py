@@ -50,7 +50,9 @@ def new() -> str | Response | tuple[str, int]:
 def quick() -> Response:
     attempt = service.start_attempt(signed_in_user(), QuizSpec(), "each", False,
                                     "Quick 10-question mix", utcnow())
-    assert attempt is not None
+    if attempt is None:
+        flash("The bank has no questions to quiz you on yet.", "warning")
+        return redirect(url_for("quiz.new"))
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
 
 
@@ -81,8 +83,7 @@ def question(attempt_id: int, position: int) -> Any:
         abort(404)
     if position != service.next_position(attempt):
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
-    item = db.session.get(Question, attempt.question_ids[position - 1])
-    assert item is not None
+    item = db.session.get_one(Question, attempt.question_ids[position - 1])
     errors: list[str] = []
     if request.method == "POST":
         response = response_from_form(item, request.form)

@@ -130,8 +130,7 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
     weakest = plan and exam_service.weakest_for_exam(user, plan, now, last_question_id)
     if weakest:
         card = card_for(user, weakest)
-        question = db.session.get(Question, weakest)
-        assert question is not None
+        question = db.session.get_one(Question, weakest)
         return Next(question, card, card is None or card.reps == 0)
     scope = set(exam_service.scope_question_ids(plan)) if plan else None
     picked = pick_next(started_cards(user), new_question_ids(user, scope),
@@ -139,8 +138,7 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
     if picked is None:
         return None
     question_id, is_new = picked
-    question = db.session.get(Question, question_id)
-    assert question is not None
+    question = db.session.get_one(Question, question_id)
     return Next(question, card_for(user, question_id), is_new)
 
 

@@ -71,7 +71,7 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture()
+@pytest.fixture
 def page(
     browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> Iterator[Page]:

@@ -70,7 +70,8 @@ def test_demo_progress_reads_well_at_phone_width(page: Page, app: Flask) -> None
     expect(page.locator("[data-stat=readiness]")).to_have_text(re.compile(r"^\d+%$"))
     for chart in page.locator("svg[role=img]").all():
         box = chart.bounding_box()
-        assert box is not None and box["width"] <= 375
+        assert box is not None
+        assert box["width"] <= 375
     for summary in page.locator("summary").all():
         summary.click()
     expect(page.locator("#table-calendar")).to_be_visible()
