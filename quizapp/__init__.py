@@ -43,6 +43,9 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from quizapp.web import guards
+
+    guards.install(app)  # before the blueprints, so their routes use the bounded converter
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -88,7 +91,7 @@ def _register_error_pages(app: Flask) -> None:
             "error.html", code=error.code, name=error.name, description=error.description
         ), error.code or 500
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
 

@@ -72,4 +72,7 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
         "QUESTIONS_PER_PAGE": 25,
+        # No request may be larger than this (a roster of 500 rows is a few KB):
+        # a bigger body is refused with 413 before it is read.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
     }

@@ -11,6 +11,9 @@ from quizapp.models import Question
 from quizapp.persistence.bank_queries import active_questions, category_counts, tag_counts
 from quizapp.web.texts import evidence_in_context
 
+#: Far past the last page of any bank, and small enough for any database's OFFSET.
+MAX_PAGE = 10_000
+
 
 @bp.get("/")
 def index() -> str:
@@ -21,8 +24,12 @@ def index() -> str:
     if form.validate():
         filters = {"search": form.q.data or "", "category": form.category.data or "",
                    "kind": form.kind.data or "", "tag": form.tag.data or ""}
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= MAX_PAGE:
+        abort(404)
     page = db.paginate(
         active_questions(**filters),
+        page=number,
         per_page=current_app.config["QUESTIONS_PER_PAGE"],
         error_out=False,
     )

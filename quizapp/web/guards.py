@@ -1,0 +1,55 @@
+"""Hostile input stopped at the door, in one place for every route.
+
+Numbers in URLs are bounded so that no id reaches the database as a value it
+cannot hold (PostgreSQL's ``integer`` stops at 2**31 - 1; SQLite's at 2**63 - 1),
+and text with control characters (a NUL byte above all, which PostgreSQL refuses
+in any text column) is turned away with a clear message before any view runs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+#: The largest id any table holds: PostgreSQL's ``integer``.
+MAX_ID = 2**31 - 1
+#: Control characters people legitimately type: tab and line breaks.
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+BAD_TEXT = ("The request contains a control character (such as a NUL byte) that no text "
+            "here may hold. Remove it and try again.")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that matches only 0 to ``MAX_ID``: anything larger is a 404, not a 500."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def has_control_character(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in text)
+
+
+def _texts() -> Iterable[str]:
+    yield request.path
+    for key, value in request.args.items(multi=True):
+        yield from (key, value)
+    if request.method in ("POST", "PUT", "PATCH"):
+        for key, value in request.form.items(multi=True):
+            yield from (key, value)
+
+
+def refuse_control_characters() -> None:
+    if any(has_control_character(text) for text in _texts()):
+        abort(400, description=BAD_TEXT)
+
+
+def install(app: Flask) -> None:
+    """Bound every ``int`` in the URL map and screen every request's text."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_control_characters)
