@@ -11,6 +11,7 @@ import click
 from flask import Flask, render_template
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import MIGRATIONS_DIR, build_config
 from quizapp.extensions import csrf, db, login_manager, migrate
@@ -45,6 +46,8 @@ def create_app(
 
     from quizapp.web import guards
 
+    _trust_proxies(app)
+
     guards.install(app)  # before the blueprints, so their routes use the bounded converter
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -60,6 +63,15 @@ def create_app(
         with app.app_context():
             prepare_database(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, read the client's address and scheme
+    from their X-Forwarded-For and -Proto headers (werkzeug's ProxyFix); with none, the
+    headers are ignored, so no client can forge its address."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _auto_setup_wanted(app: Flask) -> bool:

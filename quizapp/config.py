@@ -59,6 +59,7 @@ def secret_key(instance_path: str) -> str:
 def build_config(instance_path: str) -> dict[str, Any]:
     """The app's settings, read from the environment at start-up."""
     https = os.environ.get("QUIZAPP_HTTPS", "0") == "1"
+    proxies = os.environ.get("QUIZAPP_TRUSTED_PROXIES", "0").strip()
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -72,6 +73,9 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
         "QUESTIONS_PER_PAGE": 25,
+        # How many reverse proxies stand in front of the app and set X-Forwarded-For
+        # and -Proto; 0 (the default) trusts no such header.
+        "TRUSTED_PROXIES": int(proxies) if proxies.isdigit() else 0,
         # No request may be larger than this (a roster of 500 rows is a few KB):
         # a bigger body is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": 1024 * 1024,

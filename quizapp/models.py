@@ -152,7 +152,18 @@ class User(UserMixin, db.Model):
     study_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     answer_mode: Mapped[str] = mapped_column(String(8), default="type")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Every session carries the version it began with; bumping it ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def get_id(self) -> str:
+        """Flask-Login's key for the session: the id and the session version, so a
+        copied cookie stops working once the version moves on (sign-out, new password)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        """Sign the account out everywhere: every session made before this is refused."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -21,11 +21,17 @@ from quizapp.auth.security import (
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
 from quizapp.web.accounts import signed_in_user
+from quizapp.web.guards import MAX_ID
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_key: str) -> User | None:
+    """The account a session belongs to, unless its sessions were ended since it began."""
+    user_id, _, version = session_key.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def _next_url() -> str:
@@ -73,7 +79,7 @@ def login() -> str | Response | tuple[str, int]:
             record_failure(username, address)
             form.password.errors.append("Wrong username or password.")
             return render_template("auth/login.html", form=form), 200
-        clear_failures(username)
+        clear_failures(username, address)
         db.session.commit()
         login_user(user)
         return redirect(_next_url())
@@ -82,8 +88,12 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Sign out on every device: a copy of this session's cookie stops working too."""
+    if current_user.is_authenticated:
+        signed_in_user().end_all_sessions()
+        db.session.commit()
     logout_user()
-    flash("You are signed out.", "success")
+    flash("You are signed out on every device.", "success")
     return redirect(url_for("auth.login"))
 
 
@@ -122,8 +132,11 @@ def password() -> str | Response | tuple[str, int]:
         else:
             user.set_password(form.password.data)
             user.must_change_password = False
+            user.end_all_sessions()
             db.session.commit()
-            flash("Password changed.", "success")
+            login_user(user)  # this session goes on; every other one has ended
+            flash("Password changed. Any other device you were signed in on is signed out.",
+                  "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), (400 if form.errors else 200)
 
