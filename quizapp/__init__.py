@@ -44,11 +44,12 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from quizapp.web import guards
+    from quizapp.web import guards, headers
 
     _trust_proxies(app)
 
     guards.install(app)  # before the blueprints, so their routes use the bounded converter
+    headers.install(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)

@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 
 
 def signed_in_user() -> User:
-    """The signed-in account, typed: Flask-Login's ``current_user`` proxy is not.
+    """The signed-in account itself, typed: Flask-Login's ``current_user`` proxy is not
+    (and handing the proxy to ``login_user`` would make it point at itself).
 
     Only for views behind ``login_required``, where it is never anonymous.
     """
-    return current_user  # type: ignore[return-value]
+    return current_user._get_current_object()  # type: ignore[no-any-return]

@@ -75,11 +75,19 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 def page(
     browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> Iterator[Page]:
-    """A fresh browser page (own cookies) whose relative URLs go to the live server."""
+    """A fresh browser page (own cookies) whose relative URLs go to the live server.
+
+    Every message the browser logs about the Content-Security-Policy fails the
+    test: the pages must work under the policy the app sends.
+    """
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
+    violations: list[str] = []
+    context.on("console", lambda message: violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
     browser_page = context.new_page()
     yield browser_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert not violations, violations
