@@ -487,6 +487,8 @@ def test_route_answers_role(world: World, row: Row, role: str) -> None:
     assert rule.rule == row.rule, f"{url} is routed to {rule.rule}, not {row.rule}"
 
     response = _request(world, _client(world, role, row.fresh), row, role, url)
+    if row.fresh and role != ANONYMOUS:  # signing out ended the shared client's session too
+        assert login(world.clients[role], world.usernames[role]).status_code == 302
     expected = row.answers[role]
     location = response.headers.get("Location", "")
     got = f"{response.status_code}" + (f" to {location}" if location else "")
