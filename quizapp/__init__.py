@@ -120,4 +120,7 @@ def _local_time(moment: datetime) -> str:
     from quizapp.core.scheduling import timezone_or_utc
 
     zone = timezone_or_utc(getattr(current_user, "timezone", None))
-    return moment.astimezone(zone).strftime("%a %d %b at %H:%M")
+    try:
+        return moment.astimezone(zone).strftime("%a %d %b at %H:%M")
+    except OverflowError:  # a moment at the edge of the calendar: show it as stored
+        return moment.strftime("%Y-%m-%d %H:%M UTC")

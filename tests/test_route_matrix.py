@@ -115,6 +115,7 @@ def world(app: Flask) -> World:
     assert join(bystander, code_a).status_code == 302
     set_a = create_set(teacher, questions[:3], "Matrix set A", attempts_allowed="1")
     assignment_a = assign(teacher, set_a, class_a)
+    assignment_doomed = assign(teacher, set_a, class_a_spare)  # withdrawn by the matrix
     attempt_s_assigned = _finished_assignment_attempt(
         app, student, usernames[STUDENT], assignment_a, 3)
     attempt_s_self = _quick_quiz(student)
@@ -133,7 +134,8 @@ def world(app: Flask) -> World:
         "class_a": class_a, "class_a_spare": class_a_spare, "class_b": class_b,
         "open_code": join_code(other_teacher, class_open),
         "set_a": set_a, "set_b": set_b, "assignment_a": assignment_a,
-        "assignment_b": assignment_b, "attempt_s_assigned": attempt_s_assigned,
+        "assignment_b": assignment_b, "assignment_doomed": assignment_doomed,
+        "attempt_s_assigned": attempt_s_assigned,
         "attempt_s_self": attempt_s_self, "attempt_t_assigned": attempt_t_assigned,
         "attempt_t_self": attempt_t_self,
         "student": _user_id(app, usernames[STUDENT]),
@@ -264,6 +266,13 @@ def _assign_data(class_key: str) -> Data:
                 "due_on": (day + timedelta(days=7)).isoformat(), "due_at": "23:59",
                 "accept_late": "y"}
     return data
+
+
+def _window_data(world: World) -> dict[str, Any]:
+    day = today()
+    return {"opens_on": (day - timedelta(days=1)).isoformat(), "opens_at": "00:00",
+            "due_on": (day + timedelta(days=7)).isoformat(), "due_at": "23:59",
+            "accept_late": "y"}
 
 
 def _study_answer_data(world: World) -> dict[str, Any]:
@@ -419,6 +428,19 @@ MATRIX: list[Row] = [
         "/teach/assignments/{assignment_a}/gradebook.csv", teachers_own(OK)),
     get("/teach/assignments/<int:assignment_id>/items",
         "/teach/assignments/{assignment_a}/items", teachers_own(OK)),
+    get("/teach/assignments/<int:assignment_id>/edit",
+        "/teach/assignments/{assignment_a}/edit", teachers_own(OK)),
+    post("/teach/assignments/<int:assignment_id>/edit",
+         "/teach/assignments/{assignment_a}/edit",
+         teachers_own(goes("/teach/assignments/{assignment_a}")), _window_data),
+    post("/teach/assignments/<int:assignment_id>/edit",
+         "/teach/assignments/{assignment_b}/edit",
+         teachers_own(goes("/teach/assignments/{assignment_b}"), owner=OTHER_TEACHER),
+         _window_data, note="other teacher's assignment"),
+    post("/teach/assignments/<int:assignment_id>/delete",
+         "/teach/assignments/{assignment_doomed}/delete",
+         teachers_own(goes("/teach/classes/{class_a_spare}")),
+         note="the owner withdraws it (the last cell to run)"),
     get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_s_assigned}",
         teachers_own(OK)),
     get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_t_assigned}",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from flask import Flask
 from helpers.clock import today, utcnow
 from helpers.teaching import (
@@ -24,8 +25,9 @@ from helpers.teaching import (
 from helpers.web import PASSWORD, csrf_token, login, logout, register
 from sqlalchemy import func, select
 
+from quizapp.core.assignments import local_to_utc
 from quizapp.extensions import db
-from quizapp.models import Card, Membership, QuizAttempt, QuizSet, User
+from quizapp.models import Assignment, Card, Membership, QuizAttempt, QuizSet, User
 
 
 def test_students_join_with_the_code_until_it_is_rotated_or_closed(app: Flask) -> None:
@@ -369,3 +371,75 @@ def test_a_late_joiner_gets_the_deck_cards_of_earlier_assignments(app: Flask) ->
         queued = db.session.scalars(select(Card).where(Card.user_id == user.id)).all()
         assert len(queued) == 3
         assert all(card.reps == 0 for card in queued)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_far_from_today_are_refused_everywhere(app: Flask, day: str) -> None:
+    teacher = app.test_client()
+    make_teacher(app, teacher)
+    set_id = create_set(teacher, question_ids(app, 1))
+    class_id = create_class(teacher)
+    assigned = post_form(teacher, f"/teach/sets/{set_id}/assign", school_class=str(class_id),
+                         opens_on=day, opens_at="00:00", due_on=day, due_at="23:59")
+    assert assigned.status_code == 400
+    page = assigned.get_data(as_text=True)
+    assert ("Choose a date within the last year." in page
+            or "Choose a date within the next two years." in page)
+    edited = post_form(teacher, f"/teach/classes/{class_id}/edit", name="Year 11 History",
+                       timezone="Europe/London", exam_date=day)
+    assert edited.status_code == 400
+    assert ("The exam date has passed" in edited.get_data(as_text=True)
+            or "Choose a date within the next two years." in edited.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assignment).where(
+            Assignment.class_id == class_id)) == 0
+
+
+def test_a_moment_at_the_edge_of_the_calendar_still_renders(app: Flask) -> None:
+    """Stored before dates were checked: pages west of UTC used to answer 500."""
+    teacher, student = app.test_client(), app.test_client()
+    make_teacher(app, teacher)
+    register(student, timezone="America/New_York")
+    class_id = create_class(teacher)
+    assert join(student, join_code(teacher, class_id)).status_code == 302
+    assignment_id = assign(teacher, create_set(teacher, question_ids(app, 1)), class_id)
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        assignment.opens_at = datetime(1, 1, 1, tzinfo=UTC)
+        assignment.due_at = datetime(1, 1, 2, tzinfo=UTC)
+        db.session.commit()
+    assert student.get(f"/assignments/{assignment_id}").status_code == 200
+    assert teacher.get(f"/teach/classes/{class_id}").status_code == 200
+    assert teacher.get(f"/teach/assignments/{assignment_id}/edit").status_code == 200
+
+
+def test_a_teacher_moves_an_assignment_then_withdraws_it(app: Flask) -> None:
+    teacher, student = app.test_client(), app.test_client()
+    make_teacher(app, teacher)
+    register(student)
+    class_id = create_class(teacher)
+    assert join(student, join_code(teacher, class_id)).status_code == 302
+    assignment_id = assign(teacher, create_set(teacher, question_ids(app, 2)), class_id)
+    attempt = start(student, assignment_id)
+    assert attempt.status_code == 302
+    edit_url = f"/teach/assignments/{assignment_id}/edit"
+    form = teacher.get(edit_url).get_data(as_text=True)
+    assert 'value="00:00"' in form  # the stored window, read back in the class's zone
+    new_due = today() + timedelta(days=30)
+    moved = post_form(teacher, edit_url, opens_on=today().isoformat(), opens_at="09:00",
+                      due_on=new_due.isoformat(), due_at="17:00")
+    assert moved.status_code == 302
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        assert assignment.due_at == local_to_utc(new_due, time(17, 0), "Europe/London")
+        assert not assignment.accept_late
+    bad = post_form(teacher, edit_url, opens_on=today().isoformat(), opens_at="09:00",
+                    due_on=today().isoformat(), due_at="08:00")
+    assert "The due date must come after the opening." in bad.get_data(as_text=True)
+    withdrawn = post_form(teacher, edit_url, f"/teach/assignments/{assignment_id}/delete")
+    assert withdrawn.headers["Location"] == f"/teach/classes/{class_id}"
+    with app.app_context():
+        assert db.session.get(Assignment, assignment_id) is None
+        assert db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
+            QuizAttempt.assignment_id == assignment_id)) == 0
+    assert student.get(f"/assignments/{assignment_id}").status_code == 404

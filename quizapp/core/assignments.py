@@ -39,6 +39,12 @@ def local_to_utc(day: date, at: time, timezone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC"))
 
 
+def utc_to_local(moment: datetime, timezone: str) -> tuple[date, time]:
+    """An instant as the class's clocks show it: the day, and the time to the minute."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
 @dataclass(frozen=True)
 class Window:
     """When an assignment may be taken."""

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired
 
-from quizapp.web.forms import MultiCheckboxField, category_choices
+from quizapp.web.forms import DatedForm, MultiCheckboxField, NearToday, category_choices
 
 
-class ExamForm(FlaskForm):
-    exam_date = DateField("Exam date", validators=[DataRequired("Enter the exam's date.")])
+class ExamForm(DatedForm):
+    exam_date = DateField("Exam date", validators=[DataRequired("Enter the exam's date."),
+                                                   NearToday()])
     categories = MultiCheckboxField(
         "Categories in the exam (none ticked means all)",
         choices=category_choices(),
     )
     tags = SelectMultipleField("Only these tags (optional)", choices=[])
-
-    def __init__(self, *args: object, today: date, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def validate_exam_date(self, field: DateField) -> None:
-        if field.data is None:
-            return
-        if field.data < self.today:
-            raise ValidationError("The exam date has passed; choose today or a later day.")
-        if field.data > self.today + timedelta(days=730):
-            raise ValidationError("Choose a date within the next two years.")

@@ -20,14 +20,21 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.core.bank import KIND_LABELS, KINDS
-from quizapp.web.forms import MultiCheckboxField, category_choices, timezone_choices
+from quizapp.web.forms import (
+    DAYS_BACK,
+    DatedForm,
+    MultiCheckboxField,
+    NearToday,
+    category_choices,
+    timezone_choices,
+)
 
 
-class ClassForm(FlaskForm):
+class ClassForm(DatedForm):
     name = StringField("Class name", validators=[DataRequired("Name the class."),
                                                  Length(1, 80)])
     timezone = SelectField("Time zone", choices=timezone_choices(), default="Europe/London")
-    exam_date = DateField("Exam date (optional)", validators=[Optional()])
+    exam_date = DateField("Exam date (optional)", validators=[Optional(), NearToday()])
     exam_categories = MultiCheckboxField("Categories in the exam (none ticked means all)",
                                          choices=category_choices())
     exam_tags = StringField("Tags in the exam (optional, separated by commas)",
@@ -81,16 +88,18 @@ class DrawForm(FlaskForm):
                          validators=[DataRequired("Enter how many."), NumberRange(1, 200)])
 
 
-class AssignForm(FlaskForm):
-    school_class = SelectField("Class", coerce=int, validate_choice=True)
-    opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date.")])
+class WindowForm(DatedForm):
+    """When an assignment opens and is due (read in the class's zone), and late work."""
+
+    opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date."),
+                                                 NearToday(days_back=DAYS_BACK)])
     opens_at = TimeField("Opening time", default=time(0, 0),
                          validators=[DataRequired("Enter a time.")])
-    due_on = DateField("Due on", validators=[DataRequired("Enter the due date.")])
+    due_on = DateField("Due on", validators=[DataRequired("Enter the due date."),
+                                             NearToday(days_back=DAYS_BACK)])
     due_at = TimeField("Due time", default=time(23, 59),
                        validators=[DataRequired("Enter a time.")])
     accept_late = BooleanField("Accept late submissions (marked late)", default=True)
-    add_to_deck = BooleanField("Also add the set's questions to each student's study deck")
 
     def validate_due_on(self, field: DateField) -> None:
         if not (self.opens_on.data and field.data and self.opens_at.data and self.due_at.data):
@@ -98,6 +107,11 @@ class AssignForm(FlaskForm):
         opens = datetime.combine(self.opens_on.data, self.opens_at.data)
         if datetime.combine(field.data, self.due_at.data) <= opens:
             raise ValidationError("The due date must come after the opening.")
+
+
+class AssignForm(WindowForm):
+    school_class = SelectField("Class", coerce=int, validate_choice=True)
+    add_to_deck = BooleanField("Also add the set's questions to each student's study deck")
 
 
 def tags_from_text(text: str | None) -> list[str]:

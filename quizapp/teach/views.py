@@ -6,7 +6,8 @@ teacher, so another teacher's ids answer 404 and students get 403 throughout.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from contextlib import suppress
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -14,7 +15,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.core.assignments import local_to_utc
+from quizapp.core.assignments import local_to_utc, utc_to_local
 from quizapp.core.roster import RosterInvalid
 from quizapp.core.scheduling import study_day
 from quizapp.extensions import db
@@ -29,6 +30,7 @@ from quizapp.teach.forms import (
     QuestionFilterForm,
     RosterForm,
     SetForm,
+    WindowForm,
     tags_from_text,
 )
 from quizapp.web.accounts import signed_in_user
@@ -50,6 +52,11 @@ def _set_or_404(set_id: int) -> QuizSet:
     return service.owned_set(signed_in_user(), set_id) or abort(404)
 
 
+def _today() -> date:
+    """Today in the signed-in teacher's zone: the day the teacher's forms are filled in."""
+    return study_day(utcnow(), signed_in_user().timezone)
+
+
 def _assignment_or_404(assignment_id: int) -> Assignment:
     return service.owned_assignment(signed_in_user(), assignment_id) or abort(404)
 
@@ -65,7 +72,7 @@ def index() -> str:
 
 @bp.route("/classes/new", methods=["GET", "POST"])
 def new_class() -> str | BaseResponse | tuple[str, int]:
-    form = ClassForm(timezone=signed_in_user().timezone)
+    form = ClassForm(timezone=signed_in_user().timezone, today=_today())
     if form.validate_on_submit():
         school_class = service.create_class(signed_in_user(), form.name.data.strip(),
                                             form.timezone.data)
@@ -87,7 +94,7 @@ def _apply_exam(school_class: SchoolClass, form: ClassForm) -> None:
 @bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
 def edit_class(class_id: int) -> str | BaseResponse | tuple[str, int]:
     school_class = _class_or_404(class_id)
-    form = ClassForm(obj=school_class)
+    form = ClassForm(obj=school_class, today=_today())
     if request.method == "GET":
         form.exam_tags.data = ", ".join(school_class.exam_tags or [])
     if form.validate_on_submit():
@@ -298,10 +305,10 @@ def copy_set(set_id: int) -> BaseResponse:
 def assign(set_id: int) -> str | BaseResponse | tuple[str, int]:
     quiz_set = _set_or_404(set_id)
     classes = service.classes_of(signed_in_user())
-    form = AssignForm()
+    today = _today()
+    form = AssignForm(today=today)
     form.school_class.choices = [SelectChoice(c.id, c.name) for c in classes]
     if request.method == "GET":
-        today = study_day(utcnow(), signed_in_user().timezone)
         form.opens_on.data, form.due_on.data = today, today + timedelta(days=7)
     if not quiz_set.question_ids:
         form.form_errors.append("Add questions to the set before assigning it.")
@@ -316,6 +323,40 @@ def assign(set_id: int) -> str | BaseResponse | tuple[str, int]:
         return redirect(url_for("teach.assignment", assignment_id=assignment.id))
     return render_template("teach/assign.html", quiz_set=quiz_set, form=form,
                            classes=classes), (400 if form.errors else 200)
+
+
+@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit_assignment(assignment_id: int) -> str | BaseResponse | tuple[str, int]:
+    """Move an assignment's window or change late work; attempts already made stay."""
+    found = _assignment_or_404(assignment_id)
+    zone = found.school_class.timezone
+    form = WindowForm(today=_today())
+    if request.method == "GET":
+        form.accept_late.data = found.accept_late
+        with suppress(OverflowError):  # a moment the zone cannot show: enter new dates
+            form.opens_on.data, form.opens_at.data = utc_to_local(found.opens_at, zone)
+            form.due_on.data, form.due_at.data = utc_to_local(found.due_at, zone)
+    if form.validate_on_submit():
+        found.opens_at = local_to_utc(form.opens_on.data, form.opens_at.data, zone)
+        found.due_at = local_to_utc(form.due_on.data, form.due_at.data, zone)
+        found.accept_late = bool(form.accept_late.data)
+        db.session.commit()
+        flash("Assignment saved.", "success")
+        return redirect(url_for("teach.assignment", assignment_id=found.id))
+    attempts = len(service.attempts_for(found))
+    return render_template("teach/assignment_edit.html", assignment=found, form=form,
+                           attempts=attempts), (400 if form.errors else 200)
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+def delete_assignment(assignment_id: int) -> BaseResponse:
+    """Withdraw an assignment, with every attempt made at it (the page asks first)."""
+    found = _assignment_or_404(assignment_id)
+    class_id, title = found.class_id, found.quiz_set.title
+    db.session.delete(found)
+    db.session.commit()
+    flash(f"'{title}' withdrawn, with its attempts.", "success")
+    return redirect(url_for("teach.class_page", class_id=class_id))
 
 
 # ---------------------------------------------------------------- results

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from helpers.clock import TestClock, today
-from helpers.flows import assert_accessible, nav, new_page, sign_in, sign_up
+from helpers.flows import assert_accessible, nav, new_page, shoot, sign_in, sign_up
 from helpers.teaching import make_teacher
 from helpers.web import PASSWORD, unique_name
 from playwright.sync_api import Page, expect
@@ -159,3 +159,21 @@ def held_back_until_due(teacher: Page, student: Page, newcomer: str, app: Flask)
     nav(teacher, "Teach").click()
     original = teacher.locator("li", has=teacher.get_by_role("link", name="Held back", exact=True))
     expect(original).to_contain_text("1 question")
+
+    # The assignment is moved, then withdrawn with its attempt.
+    teacher.get_by_role("link", name=CLASS_NAME).click()
+    teacher.get_by_role("link", name="Gradebook for Held back").click()
+    teacher.get_by_role("link", name="Edit or withdraw").click()
+    assert_accessible(teacher)
+    shoot(teacher, "test_class_admin-assignment-edit")
+    expect(teacher.get_by_label("Opening time")).to_have_value("00:00")
+    teacher.get_by_label("Due on").fill((today() + timedelta(days=9)).isoformat())
+    teacher.get_by_label("Due time").fill("17:30")
+    teacher.get_by_role("button", name="Save assignment").click()
+    expect(teacher.get_by_text("Assignment saved.")).to_be_visible()
+    expect(teacher.locator(".lede")).to_contain_text("17:30")
+    teacher.get_by_role("link", name="Edit or withdraw").click()
+    expect(teacher.get_by_text("(1 so far)")).to_be_visible()
+    teacher.get_by_role("button", name="Withdraw this assignment").click()
+    expect(teacher.get_by_text("'Held back' withdrawn, with its attempts.")).to_be_visible()
+    expect(teacher.get_by_role("link", name="Gradebook for Held back")).to_have_count(0)

@@ -21,6 +21,7 @@ from quizapp.core.assignments import (
     past_deadline,
     start_refusal,
     student_status,
+    utc_to_local,
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -104,3 +105,10 @@ def test_gradebook_status_and_best_attempt() -> None:
 ])
 def test_student_status(window: Window, attempts: list[AttemptSummary], expected: str) -> None:
     assert student_status(window, attempts, NOW) == expected
+
+
+def test_a_utc_instant_reads_back_as_the_class_wall_clock() -> None:
+    moment = local_to_utc(date(2026, 7, 1), time(8, 30), "Europe/London")
+    assert moment.hour == 7
+    assert utc_to_local(moment, "Europe/London") == (date(2026, 7, 1), time(8, 30))
+    assert utc_to_local(moment, "America/New_York") == (date(2026, 7, 1), time(3, 30))
