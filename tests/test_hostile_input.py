@@ -6,6 +6,8 @@ to reach the database and fail there.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -102,3 +104,18 @@ def test_a_body_past_the_limit_is_refused_before_it_is_read(app: Flask) -> None:
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     assert "Too Large" in response.get_data(as_text=True)
+
+
+def test_a_giant_roster_is_refused_whole_and_creates_nobody(app: Flask) -> None:
+    teacher = app.test_client()
+    make_teacher(app, teacher)
+    class_id = create_class(teacher, name="Giant roster")
+    page = teacher.get(f"/teach/classes/{class_id}").get_data(as_text=True)
+    rows = b"".join(b"student%07d,Student %d\n" % (n, n) for n in range(60_000))
+    response = teacher.post(f"/teach/classes/{class_id}/roster", data={
+        "csrf_token": csrf_token(page),
+        "roster": (io.BytesIO(b"username,display_name\n" + rows), "giant.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "student0000001")) is None

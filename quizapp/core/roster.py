@@ -19,6 +19,7 @@ import re
 import secrets
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 #: Mirrors quizapp/auth/forms.py: RegisterForm's Length(3, 40) and USERNAME_RULE's characters.
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,40}$"
@@ -30,7 +31,7 @@ MAX_ROWS = 500
 REQUIRED_COLUMNS = ("username", "display_name")
 
 #: Lower-case letters and digits without look-alikes (0/o, 1/l/i), easy to read out and type.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105  (an alphabet, not a password)
 PASSWORD_GROUPS = 3
 PASSWORD_GROUP_LENGTH = 4
 
@@ -79,8 +80,12 @@ def parse_roster(data: bytes, existing_usernames: Collection[str] = ()) -> list[
         raise RosterInvalid([RosterError(None, "the file is empty; the first row must name "
                                                "the columns username and display_name")])
     columns = _columns(header[1])
-    rows = [(line, [cell.strip() for cell in cells]) for line, cells in records]
+    # Read one row past the limit and stop: a huge file costs no more than a full one.
+    rows = [(line, [cell.strip() for cell in cells])
+            for line, cells in islice(records, MAX_ROWS + 1)]
     errors = _size_errors(len(rows))
+    if len(rows) > MAX_ROWS:
+        raise RosterInvalid(errors)
     students, row_errors = _check_rows(rows, columns, existing_usernames)
     errors += row_errors
     if errors:
@@ -157,7 +162,7 @@ def _size_errors(count: int) -> list[RosterError]:
     if count == 0:
         return [RosterError(None, "no students below the header row")]
     if count > MAX_ROWS:
-        return [RosterError(None, f"{count} students is more than the limit of {MAX_ROWS}; "
+        return [RosterError(None, f"more than {MAX_ROWS} students, the limit for one class; "
                                   "split the roster into smaller files")]
     return []
 

@@ -204,8 +204,12 @@ def test_too_many_rows() -> None:
     students = [f"student{i:03},Student {i}" for i in range(MAX_ROWS)]
     assert len(parse_roster(csv_bytes("username,display_name", *students))) == MAX_ROWS
     too_many = csv_bytes("username,display_name", *students, "one.more,One More")
-    assert errors_of(too_many) == [
-        "File: 501 students is more than the limit of 500; split the roster into smaller files"]
+    limit = ["File: more than 500 students, the limit for one class; split the roster into "
+             "smaller files"]
+    assert errors_of(too_many) == limit
+    # A huge file, full of bad rows too, is refused for its size alone: reading stops at 501.
+    huge = csv_bytes("username,display_name", *(["x,"] * 200_000))
+    assert errors_of(huge) == limit
 
 
 def test_error_text() -> None:
