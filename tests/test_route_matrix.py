@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -46,7 +46,7 @@ from helpers.teaching import (
     start,
 )
 from helpers.web import PASSWORD, csrf_token, login, register, unique_name
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import User
@@ -490,6 +490,15 @@ def _client(world: World, role: str, fresh: bool) -> FlaskClient:
     return client
 
 
+def _sign_in_again(world: World, role: str) -> None:
+    """Signing out ends every session of the account: the shared client signs in again."""
+    if role == ANONYMOUS:
+        return
+    client = world.clients[role]
+    if client.get("/settings").status_code == 302:
+        assert login(client, world.usernames[role]).status_code == 302
+
+
 def _request(world: World, client: FlaskClient, row: Row, role: str, url: str) -> Any:
     if row.method == "GET":
         return client.get(url)
@@ -509,8 +518,8 @@ def test_route_answers_role(world: World, row: Row, role: str) -> None:
     assert rule.rule == row.rule, f"{url} is routed to {rule.rule}, not {row.rule}"
 
     response = _request(world, _client(world, role, row.fresh), row, role, url)
-    if row.fresh and role != ANONYMOUS:  # signing out ended the shared client's session too
-        assert login(world.clients[role], world.usernames[role]).status_code == 302
+    if row.fresh:
+        _sign_in_again(world, role)
     expected = row.answers[role]
     location = response.headers.get("Location", "")
     got = f"{response.status_code}" + (f" to {location}" if location else "")
@@ -524,3 +533,82 @@ def test_route_answers_role(world: World, row: Row, role: str) -> None:
     elif expected.to is not None:
         assert re.fullmatch(world.fill(expected.to), location), (
             f"{row.method} {url} as {role}: expected {expected}, got {got}")
+
+
+# ---------------------------------------------------------------- hostile input on every route
+
+#: What a careless or hostile user sends: each value goes into every field and parameter.
+HOSTILE = {
+    "nul": "ab\x00cd",
+    "control": "\x1b[31m\x07",
+    "long": "x" * 10_000,
+    "huge": "9" * 40,
+    "negative": "-2147483649",
+    "bad-date": "0000-13-45",
+    "bad-zone": "Mars/Olympus_Mons",
+    "unicode": "🪖✊🏽🚩 Ленин «Вся власть Советам!» \u202e",
+}
+#: Query parameters the pages read.
+QUERY_KEYS = ("q", "page", "category", "kind", "tag", "text", "next", "code")
+#: Answer fields the quiz and study players read besides their forms' own fields.
+ANSWER_KEYS = ("response", "choice", "order_1", "order_2", "order_3", "order_4")
+
+
+def _form_field_names() -> set[str]:
+    """Every field name of every form in the app, found by walking its forms modules."""
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+
+    import quizapp
+
+    names: set[str] = set(ANSWER_KEYS)
+    for module_info in pkgutil.walk_packages(quizapp.__path__, "quizapp."):
+        if not module_info.name.endswith(".forms"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, FlaskForm):
+                for klass in value.__mro__:
+                    names |= {name for name, field in vars(klass).items()
+                              if isinstance(field, UnboundField)}
+    return names
+
+
+FORM_FIELDS = sorted(_form_field_names())
+
+
+def _fingerprint() -> dict[str, int]:
+    """How many rows each table holds: what a refused request must leave as it was."""
+    return {table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in db.metadata.sorted_tables}
+
+
+def _hostile_request(world: World, client: FlaskClient, row: Row, role: str, value: str
+                     ) -> Any:
+    url = world.fill(row.url) + "?" + urlencode({key: value for key in QUERY_KEYS})
+    if row.method == "GET":
+        return client.get(url)
+    page = client.get("/login" if role == ANONYMOUS else "/")
+    data = {name: value for name in FORM_FIELDS}
+    data["csrf_token"] = csrf_token(page.get_data(as_text=True))
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.parametrize("row", MATRIX, ids=[_cell_id(row, "every role") for row in MATRIX])
+def test_hostile_input_on_every_route_costs_no_500(world: World, row: Row, value: str) -> None:
+    for role in ROLES:
+        expected = row.answers[role]
+        refused = expected.sign_in or expected.status in (403, 404)
+        with world.app.app_context():
+            before = _fingerprint() if refused else None
+        response = _hostile_request(world, _client(world, role, row.fresh), row, role, value)
+        if row.fresh:
+            _sign_in_again(world, role)
+        assert response.status_code < 500, f"{row.method} {row.url} as {role}"
+        if before is not None:
+            with world.app.app_context():
+                assert _fingerprint() == before, f"{row.method} {row.url} as {role} changed data"
