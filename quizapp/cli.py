@@ -1,9 +1,11 @@
-"""``flask`` commands: ``bank check|load|export`` and ``users create|promote``."""
+"""``flask`` commands: ``bank check|load|export``, ``users create|promote``,
+``backup``/``restore`` and the ``demo`` seeders."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from quizapp.core.bank import load_bank, read_bank
 from quizapp.extensions import db
 from quizapp.models import User
+from quizapp.persistence.backup import BackupError, backup, restore
 from quizapp.persistence.bank_sync import sync_bank
 from quizapp.persistence.startup import ensure_schema
 
@@ -87,6 +90,31 @@ def users_promote(username: str) -> None:
     click.echo(f"'{user.username}' is now a teacher")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a backup of the whole database to PATH (safe while the app serves)."""
+    try:
+        backup(db.engine, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {path}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace everything in the database with this backup?")
+def restore_command(path: Path) -> None:
+    """Replace the database with the backup at PATH (stop the app's workers first)."""
+    try:
+        restore(db.engine, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"database restored from {path}")
+
+
 #: How many students ``flask demo-class`` can make (the seeder has that many names).
 DEMO_CLASS_MAX = 12
 
@@ -136,5 +164,7 @@ def demo_class_command(teacher: str, password: str, students: int, days: int) ->
 def register_commands(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(demo_class_command)
