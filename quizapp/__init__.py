@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_login import current_user
+from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -39,6 +40,9 @@ def create_app(
     from quizapp.persistence import startup
 
     startup.install_sqlite_pragmas()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = startup.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["DATABASE_BUSY_TIMEOUT"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -106,6 +110,18 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
+
+    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+        """Busy past the timeout, locked, read-only or full: nothing half-done was kept
+        (the transaction is rolled back), so the user may simply try again. The page
+        reads nothing from the database, which may still be unable to answer."""
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", error.orig)
+        g._login_user = login_manager.anonymous_user()  # so rendering loads no account
+        return render_template("unavailable.html"), 503, {"Retry-After": "5"}
+
+    for failure in (OperationalError, InternalError):
+        app.register_error_handler(failure, database_unavailable)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -64,6 +64,8 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds a request waits for a lock another request holds (then: try again).
+        "DATABASE_BUSY_TIMEOUT": 10.0,
         "BANK_DIR": os.environ.get("QUIZAPP_BANK_DIR", str(DEFAULT_BANK_DIR)),
         "AUTO_SETUP": os.environ.get("QUIZAPP_AUTO_SETUP", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.clock import utcnow
-from helpers.web import csrf_token, hidden, register
+from helpers.web import answer_current_card, csrf_token, hidden, register
 from sqlalchemy import func, select
 
 from quizapp.core.scheduling import Grade
@@ -27,20 +27,6 @@ def review_count(app: Flask, username: str) -> int:
         user = user_named(username)
         return db.session.scalar(
             select(func.count()).select_from(Review).where(Review.user_id == user.id)) or 0
-
-
-def answer_current_card(client: FlaskClient, rating: int = 3, flip: bool = True) -> dict:
-    """Show the card, flip it, and return the rating form's fields (not yet sent)."""
-    front = client.get("/study/").get_data(as_text=True)
-    question_id = hidden(front, "question_id")
-    data = {"csrf_token": csrf_token(front), "question_id": question_id,
-            "presentation": hidden(front, "presentation"), "shown_at": hidden(front, "shown_at")}
-    if flip:
-        data["flip"] = "1"
-    back = client.post("/study/answer", data=data).get_data(as_text=True)
-    return {"csrf_token": csrf_token(back), "question_id": question_id,
-            "presentation": hidden(back, "presentation"), "response": "",
-            "duration_ms": hidden(back, "duration_ms"), "rating": str(rating)}
 
 
 def test_a_card_can_be_answered_and_rated(client: FlaskClient, app: Flask) -> None:

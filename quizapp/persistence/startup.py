@@ -28,10 +28,11 @@ _installed = False
 
 
 def install_sqlite_pragmas() -> None:
-    """Every SQLite connection gets WAL, enforced foreign keys and a busy timeout.
+    """Every SQLite connection gets WAL and enforced foreign keys.
 
-    WAL lets readers and a writer work at once (several gunicorn workers), and
-    the busy timeout makes a second writer wait instead of failing at once.
+    WAL lets readers and a writer work at once (several gunicorn workers); the
+    busy timeout, which makes a second writer wait instead of failing at once,
+    is set per app (``DATABASE_BUSY_TIMEOUT``, see ``engine_options``).
     """
     global _installed
     if _installed:
@@ -46,8 +47,19 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def engine_options(url: str, options: dict[str, Any], busy_timeout: float) -> dict[str, Any]:
+    """How long a request waits for a lock another holds before it gives up (and the
+    user gets a page asking to try again): SQLite's busy timeout, PostgreSQL's
+    ``lock_timeout``. Without it a request could hold a worker for ever."""
+    connect_args = dict(options.get("connect_args", {}))
+    if url.startswith("sqlite"):
+        connect_args.setdefault("timeout", busy_timeout)
+    elif url.startswith("postgresql"):
+        connect_args.setdefault("options", f"-c lock_timeout={int(busy_timeout * 1000)}")
+    return {**options, "connect_args": connect_args}
 
 
 @contextmanager

@@ -50,3 +50,17 @@ def hidden(html: str, name: str) -> str:
         rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', html)
     assert match, f"no hidden field {name}"
     return match.group(1)
+
+
+def answer_current_card(client: FlaskClient, rating: int = 3, flip: bool = True) -> dict:
+    """Show the card, flip it, and return the rating form's fields (not yet sent)."""
+    front = client.get("/study/").get_data(as_text=True)
+    question_id = hidden(front, "question_id")
+    data = {"csrf_token": csrf_token(front), "question_id": question_id,
+            "presentation": hidden(front, "presentation"), "shown_at": hidden(front, "shown_at")}
+    if flip:
+        data["flip"] = "1"
+    back = client.post("/study/answer", data=data).get_data(as_text=True)
+    return {"csrf_token": csrf_token(back), "question_id": question_id,
+            "presentation": hidden(back, "presentation"), "response": "",
+            "duration_ms": hidden(back, "duration_ms"), "rating": str(rating)}
