@@ -20,8 +20,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, func, select
 
 from quizapp.bootstrap import ensure_schema, prepare_database
+from quizapp.core.days import study_day, timezone_or_utc
 from quizapp.core.readiness import recall_probability
-from quizapp.core.scheduling import Grade, study_day, timezone_or_utc
+from quizapp.core.scheduling import Grade
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, User, utcnow
 from quizapp.study import service

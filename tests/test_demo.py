@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from support import unique_name
 
-from quizapp.core.scheduling import study_day
+from quizapp.core.days import study_day
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Review, User, utcnow
 from quizapp.study import exam_service, service

@@ -9,8 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from support import csrf_token, register
 
+from quizapp.core.days import study_day
 from quizapp.core.readiness import MAX_NEW_PER_DAY
-from quizapp.core.scheduling import Grade, study_day
+from quizapp.core.scheduling import Grade
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User, utcnow
 from quizapp.study import exam_service, service

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from support import register
 
-from quizapp.core.scheduling import Grade, study_day
+from quizapp.core.days import study_day
+from quizapp.core.scheduling import Grade
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User, utcnow
 from quizapp.progress import charts

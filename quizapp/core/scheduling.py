@@ -3,17 +3,16 @@
 FSRS itself (stability, difficulty, intervals) comes from py-fsrs; this module
 decides the policy around it: fuzzing is off so a card's state can always be
 rebuilt from its review log, a rating is proposed from the grader's verdict
-and the time taken, the study day rolls over at midnight in the student's own
-time zone, and the next card is picked due-first without repeating itself.
+and the time taken, and the next card is picked due-first without repeating
+itself. Study days in the student's time zone are ``days``'s business.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -140,36 +139,6 @@ def propose_grade(correct: bool, near_miss: bool, seconds_taken: float) -> Grade
 
 def is_leech(lapses: int) -> bool:
     return lapses >= LEECH_LAPSES
-
-
-def timezone_or_utc(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def study_day(now: datetime, timezone: str | None) -> date:
-    """The calendar day ``now`` falls on for the student."""
-    return now.astimezone(timezone_or_utc(timezone)).date()
-
-
-def day_start(now: datetime, timezone: str | None) -> datetime:
-    """The UTC instant the student's current day began (local midnight)."""
-    zone = timezone_or_utc(timezone)
-    local_midnight = datetime.combine(study_day(now, timezone), time(0), tzinfo=zone)
-    return local_midnight.astimezone(UTC)
-
-
-def streak(review_days: Iterable[date], today: date) -> int:
-    """Consecutive days with at least one review, ending today (or yesterday, if not yet)."""
-    days = set(review_days)
-    cursor = today if today in days else today - timedelta(days=1)
-    count = 0
-    while cursor in days:
-        count += 1
-        cursor -= timedelta(days=1)
-    return count
 
 
 @dataclass(frozen=True)

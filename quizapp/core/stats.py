@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from quizapp.core.scheduling import Grade, timezone_or_utc
+from quizapp.core.days import timezone_or_utc
+from quizapp.core.scheduling import Grade
 
 #: FSRS states as stored on cards (fsrs ``State``), plus 0 for a question never started.
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3

@@ -12,13 +12,13 @@ from wtforms.fields.choices import SelectChoice
 
 from quizapp.auth import signed_in_user
 from quizapp.bank.queries import tag_counts
+from quizapp.core.days import study_day
 from quizapp.core.readiness import (
     days_left,
     in_revision_window,
     is_active,
     new_card_plan,
 )
-from quizapp.core.scheduling import study_day
 from quizapp.exam.forms import ExamForm
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User, utcnow

@@ -16,7 +16,7 @@ from sqlalchemy import and_, select
 
 from quizapp.auth import signed_in_user
 from quizapp.core.bank import CATEGORY_LABELS
-from quizapp.core.scheduling import study_day
+from quizapp.core.days import study_day
 from quizapp.core.stats import (
     BAND_LABELS,
     STATE_LABELS,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from quizapp.core.days import study_day
 from quizapp.core.readiness import (
     Readiness,
     exam_moment,
@@ -15,7 +16,7 @@ from quizapp.core.readiness import (
     readiness,
     readiness_history,
 )
-from quizapp.core.scheduling import CardState, Grade, review, study_day
+from quizapp.core.scheduling import CardState, Grade, review
 from quizapp.extensions import db
 from quizapp.models import (
     Card,

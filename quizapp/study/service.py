@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from quizapp.core.days import day_start, streak, study_day, timezone_or_utc
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.readiness import new_cards_today
 from quizapp.core.scheduling import (
@@ -24,14 +25,10 @@ from quizapp.core.scheduling import (
     Limits,
     PastReview,
     QueueCard,
-    day_start,
     is_leech,
     pick_next,
     rebuild,
     review,
-    streak,
-    study_day,
-    timezone_or_utc,
 )
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, User

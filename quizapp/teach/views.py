@@ -17,8 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from quizapp.auth import signed_in_user
 from quizapp.bank.queries import tag_counts
 from quizapp.core.assignments import local_to_utc
+from quizapp.core.days import study_day
 from quizapp.core.roster import RosterInvalid
-from quizapp.core.scheduling import study_day
 from quizapp.extensions import db
 from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, utcnow
 from quizapp.teach import reports, service

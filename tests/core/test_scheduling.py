@@ -1,8 +1,8 @@
-"""Scheduling policy over fsrs: replay, intervals, proposals, the queue, the study day."""
+"""Scheduling policy over fsrs: replay, intervals, proposals, the queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,6 @@ from quizapp.core.scheduling import (
     Limits,
     PastReview,
     QueueCard,
-    day_start,
     format_interval,
     is_leech,
     next_intervals,
@@ -20,8 +19,6 @@ from quizapp.core.scheduling import (
     propose_grade,
     rebuild,
     review,
-    streak,
-    study_day,
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -122,19 +119,3 @@ def test_review_limit_holds_back_reviews_but_not_learning() -> None:
     started = [_card("r", -5), _card("l", -1, learning=True)]
     assert pick_next(started, [], Limits(0, 0), NOW) == ("l", False)
 
-
-def test_the_day_rolls_over_at_local_midnight() -> None:
-    late_evening_in_new_york = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-    assert study_day(late_evening_in_new_york, "America/New_York") == date(2026, 11, 23)
-    assert study_day(late_evening_in_new_york, "UTC") == date(2026, 11, 24)
-    start = day_start(late_evening_in_new_york, "America/New_York")
-    assert start == datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
-    assert day_start(NOW, "Not/AZone") == datetime(2026, 11, 23, tzinfo=UTC)
-
-
-def test_streak_counts_back_from_today_or_yesterday() -> None:
-    today = date(2026, 11, 23)
-    days = {today - timedelta(days=n) for n in (1, 2, 3, 5)}
-    assert streak(days, today) == 3
-    assert streak(days | {today}, today) == 4
-    assert streak({today - timedelta(days=2)}, today) == 0
