@@ -56,7 +56,7 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Question:
+class BankQuestion:
     """One validated question, exactly as the bank file gives it."""
 
     id: str
@@ -139,10 +139,10 @@ class BankError(Exception):
 
 @dataclass
 class Bank:
-    questions: tuple[Question, ...]
+    questions: tuple[BankQuestion, ...]
     sources: dict[str, Source] = field(default_factory=dict)
 
-    def by_id(self) -> dict[str, Question]:
+    def by_id(self) -> dict[str, BankQuestion]:
         return {question.id: question for question in self.questions}
 
 
@@ -159,7 +159,7 @@ def read_bank(directory: str | Path) -> tuple[Bank, list[Problem]]:
     root = Path(directory)
     problems: list[Problem] = []
     sources = read_sources(root / "sources", problems)
-    questions: list[Question] = []
+    questions: list[BankQuestion] = []
     seen: dict[str, str] = {}
     files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
     if not files:
@@ -193,7 +193,7 @@ def read_sources(directory: Path, problems: list[Problem] | None = None) -> dict
 
 def _read_file(
     path: Path, sources: Mapping[str, Source], problems: list[Problem]
-) -> list[Question]:
+) -> list[BankQuestion]:
     name = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -223,7 +223,7 @@ def parse_question(
     sources: Mapping[str, Source],
     problems: list[Problem],
     position: int = 0,
-) -> Question | None:
+) -> BankQuestion | None:
     """Validate one raw question mapping; add its problems and return it if sound."""
     if not isinstance(raw, dict):
         problems.append(Problem(file, f"question #{position} is not a mapping"))
@@ -251,7 +251,7 @@ class _QuestionChecker:
     def fail(self, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.label, field_name))
 
-    def build(self) -> Question | None:
+    def build(self) -> BankQuestion | None:
         for unknown in sorted(set(self.raw) - _KNOWN_FIELDS):
             self.fail(unknown, "unknown field")
         for name in _REQUIRED:
@@ -282,7 +282,7 @@ class _QuestionChecker:
             return None
         assert qid and kind and category and prompt and explanation and source and evidence
         assert answer is not None
-        return Question(
+        return BankQuestion(
             id=qid, kind=kind, category=category, prompt=prompt, answer=answer,
             source=source, evidence=evidence, explanation=explanation, tags=tuple(tags),
             accepted=tuple(accepted), choices=tuple(choices), more_evidence=more,

@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.assignments import past_deadline
-from quizapp.core.bank import Question as CoreQuestion
+from quizapp.core.bank import BankQuestion
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.quiz import QuizScore, QuizSpec, choices_for, draw, score
 from quizapp.extensions import db
 from quizapp.models import Card, Question, QuizAnswer, QuizAttempt, User
 
 
-def active_pool() -> list[CoreQuestion]:
+def active_pool() -> list[BankQuestion]:
     rows = db.session.scalars(select(Question).where(Question.retired_at.is_(None)))
     return [row.to_core() for row in rows]
 

@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import Question, load_bank
+from quizapp.core.bank import BankQuestion, load_bank
 from quizapp.core.grading import Verdict, expected_text, grade, normalise, order_response
 
 BANK = load_bank(DEFAULT_BANK_DIR)
@@ -347,13 +347,13 @@ def test_a_very_long_response_does_not_crash() -> None:
 # --- Properties --------------------------------------------------------------------
 
 
-def _right_answers(question: Question) -> list[str]:
+def _right_answers(question: BankQuestion) -> list[str]:
     if question.kind == "order":
         return [order_response(question.answer)]
     return [str(question.answer), *question.accepted]
 
 
-def _wrong_answers(question: Question) -> list[str]:
+def _wrong_answers(question: BankQuestion) -> list[str]:
     """Other questions' answers of the same kind that are wrong here."""
     others = {
         answer
@@ -386,7 +386,7 @@ NOISES = {
 }
 
 
-def _add_noise(question: Question, text: str, noises: list[str]) -> str:
+def _add_noise(question: BankQuestion, text: str, noises: list[str]) -> str:
     """Apply the noise to the whole response, or to each item of an ordering."""
     def noisy(part: str) -> str:
         for name in noises:
@@ -402,14 +402,16 @@ noise_lists = st.lists(st.sampled_from(sorted(NOISES)), min_size=1, max_size=4)
 
 
 @given(st.sampled_from(BANK.questions), st.text())
-def test_grade_never_raises(question: Question, response: str) -> None:
+def test_grade_never_raises(question: BankQuestion, response: str) -> None:
     verdict = grade(question, response)
     assert isinstance(verdict, Verdict)
     assert verdict.correct or not verdict.near_miss
 
 
 @given(st.sampled_from(BANK.questions), st.text(alphabet="0123456789 ,.:/-apmtoh", max_size=30))
-def test_grade_never_raises_on_number_and_date_shapes(question: Question, response: str) -> None:
+def test_grade_never_raises_on_number_and_date_shapes(
+    question: BankQuestion, response: str
+) -> None:
     assert isinstance(grade(question, response), Verdict)
 
 
@@ -420,14 +422,16 @@ def test_every_question_has_wrong_answers_to_try() -> None:
 
 @given(st.sampled_from(WRONG), noise_lists)
 def test_noise_never_turns_a_wrong_answer_right(
-    case: tuple[Question, str], noises: list[str]
+    case: tuple[BankQuestion, str], noises: list[str]
 ) -> None:
     question, wrong = case
     assert not grade(question, _add_noise(question, wrong, noises)).correct
 
 
 @given(st.sampled_from(RIGHT), noise_lists)
-def test_noise_keeps_a_right_answer_right(case: tuple[Question, str], noises: list[str]) -> None:
+def test_noise_keeps_a_right_answer_right(
+    case: tuple[BankQuestion, str], noises: list[str]
+) -> None:
     question, right = case
     assert grade(question, _add_noise(question, right, noises)).correct
 
