@@ -9,9 +9,9 @@ from flask_migrate import upgrade
 
 from quizapp.bank_store import SyncReport, sync_bank
 from quizapp.config import MIGRATIONS_DIR
-from quizapp.core.bank import load_bank
 from quizapp.database import setup_lock
 from quizapp.extensions import db
+from quizapp.persistence.bank_files import load_bank
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from quizapp.bank_store import sync_bank
 from quizapp.bootstrap import ensure_schema
-from quizapp.core.bank import load_bank, read_bank
 from quizapp.extensions import db
 from quizapp.models import User
+from quizapp.persistence.bank_files import load_bank, read_bank
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from quizapp.config import DEFAULT_BANK_DIR, PROJECT_ROOT
-from quizapp.core.bank import CATEGORIES, KINDS, BankQuestion, load_bank, read_bank
+from quizapp.core.bank import CATEGORIES, KINDS, BankQuestion
 from quizapp.core.sources import contains_quote
+from quizapp.persistence.bank_files import load_bank, read_bank
 
 BANK = load_bank(DEFAULT_BANK_DIR)
 QUESTIONS = BANK.questions

@@ -27,8 +27,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import BankQuestion, load_bank
+from quizapp.core.bank import BankQuestion
 from quizapp.core.grading import Verdict, expected_text, grade, normalise, order_response
+from quizapp.persistence.bank_files import load_bank
 
 BANK = load_bank(DEFAULT_BANK_DIR)
 QUESTIONS = BANK.by_id()

@@ -6,10 +6,10 @@ import random
 from collections import Counter
 
 from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import load_bank
 from quizapp.core.grading import KNOWN_NAMES, normalise
 from quizapp.core.parsing import parse_date
 from quizapp.core.quiz import QuizSpec, answer_type, choices_for, draw, same_type_distractors, score
+from quizapp.persistence.bank_files import load_bank
 
 BANK = load_bank(DEFAULT_BANK_DIR).questions
 BY_ID = {q.id: q for q in BANK}
