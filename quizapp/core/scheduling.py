@@ -1,6 +1,8 @@
 """Scheduling policy over the ``fsrs`` package: what to review, when, and how it went.
 
-FSRS itself (stability, difficulty, intervals) comes from py-fsrs; this module
+FSRS itself (stability, difficulty, intervals) and its vocabulary (``Rating`` for
+the four answer buttons, Again=1 to Easy=4 as stored, and ``State``) come from
+py-fsrs; this module
 decides the policy around it: fuzzing is off so a card's state can always be
 rebuilt from its review log, a rating is proposed from the grader's verdict
 and the time taken, and the next card is picked due-first without repeating
@@ -12,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import IntEnum
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -20,19 +21,6 @@ from fsrs import Card, Rating, Scheduler, State
 LEECH_LAPSES = 8
 #: Learning cards due within this window may be shown early when nothing else waits.
 LEARN_AHEAD = timedelta(minutes=20)
-
-
-class Grade(IntEnum):
-    """The four answer buttons, numbered as the keys that press them."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
 
 
 @dataclass(frozen=True)
@@ -70,7 +58,7 @@ class CardState:
 class PastReview:
     """What replaying a review needs: the rating, its time, the retention then in force."""
 
-    grade: Grade
+    rating: Rating
     reviewed_at: datetime
     desired_retention: float
 
@@ -81,11 +69,11 @@ def make_scheduler(desired_retention: float = 0.9) -> Scheduler:
 
 
 def review(
-    state: CardState | None, grade: Grade, now: datetime, desired_retention: float = 0.9
+    state: CardState | None, rating: Rating, now: datetime, desired_retention: float = 0.9
 ) -> CardState:
-    """The card's state after answering it with ``grade`` at ``now``."""
+    """The card's state after answering it with ``rating`` at ``now``."""
     current = (state or CardState()).to_fsrs(now)
-    card, _log = make_scheduler(desired_retention).review_card(current, Rating(grade), now)
+    card, _log = make_scheduler(desired_retention).review_card(current, rating, now)
     return CardState.from_fsrs(card)
 
 
@@ -93,17 +81,17 @@ def rebuild(reviews: Iterable[PastReview]) -> CardState | None:
     """Replay a card's review log from the start; None for a card never reviewed."""
     state: CardState | None = None
     for past in sorted(reviews, key=lambda r: r.reviewed_at):
-        state = review(state, past.grade, past.reviewed_at, past.desired_retention)
+        state = review(state, past.rating, past.reviewed_at, past.desired_retention)
     return state
 
 
 def next_intervals(
     state: CardState | None, now: datetime, desired_retention: float = 0.9
-) -> dict[Grade, timedelta]:
+) -> dict[Rating, timedelta]:
     """How long until the card is due again after each button, for labelling them."""
     return {
-        grade: review(state, grade, now, desired_retention).due - now  # type: ignore[operator]
-        for grade in Grade
+        rating: review(state, rating, now, desired_retention).due - now  # type: ignore[operator]
+        for rating in Rating
     }
 
 
@@ -122,19 +110,19 @@ def format_interval(interval: timedelta) -> str:
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
-def propose_grade(correct: bool, near_miss: bool, seconds_taken: float) -> Grade:
+def propose_grade(correct: bool, near_miss: bool, seconds_taken: float) -> Rating:
     """The button a typed answer suggests; the student may still pick another.
 
     Wrong is Again; a near miss (typo) or a slow right answer is Hard; a quick
     right answer is Easy; otherwise Good.
     """
     if not correct:
-        return Grade.AGAIN
+        return Rating.Again
     if near_miss or seconds_taken > 25:
-        return Grade.HARD
+        return Rating.Hard
     if seconds_taken < 6:
-        return Grade.EASY
-    return Grade.GOOD
+        return Rating.Easy
+    return Rating.Good
 
 
 def is_leech(lapses: int) -> bool:

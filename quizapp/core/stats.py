@@ -15,12 +15,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from quizapp.core.days import timezone_or_utc
-from quizapp.core.scheduling import Grade
+from fsrs import Rating, State
 
-#: FSRS states as stored on cards (fsrs ``State``), plus 0 for a question never started.
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_LABELS = {NEW: "New", LEARNING: "Learning", REVIEW: "Review", RELEARNING: "Relearning"}
+from quizapp.core.days import timezone_or_utc
+
+#: A question never started has no card and so no fsrs ``State``; it counts as this.
+NEW = 0
+#: Card states as stored (fsrs ``State`` values), with NEW first.
+STATE_LABELS: dict[int, str] = {
+    NEW: "New",
+    State.Learning.value: "Learning",
+    State.Review.value: "Review",
+    State.Relearning.value: "Relearning",
+}
 
 #: Stability bands in days: (label, lower bound inclusive, upper bound exclusive).
 STABILITY_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -135,7 +142,7 @@ class Accuracy:
 
 def is_success(rating: int) -> bool:
     """Good and Easy count as recalled securely (see the module docstring)."""
-    return rating >= Grade.GOOD
+    return rating >= Rating.Good
 
 
 def accuracy_by_category(

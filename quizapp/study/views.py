@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
+from fsrs import Rating
 from werkzeug.wrappers import Response
 
 from quizapp.answers import response_from_form, shuffled
 from quizapp.auth import signed_in_user
 from quizapp.core.scheduling import (
-    Grade,
     format_interval,
     next_intervals,
     propose_grade,
@@ -96,8 +96,8 @@ def answer() -> Any:
                              response=response or "", duration_ms=str(duration_ms))
     return render_template(
         "study/back.html", question=question, verdict=verdict, response=response,
-        proposed=proposed or Grade.GOOD, suggested=proposed is not None,
-        grades=list(Grade), intervals={g: format_interval(i) for g, i in intervals.items()},
+        proposed=proposed or Rating.Good, suggested=proposed is not None,
+        grades=list(Rating), intervals={g: format_interval(i) for g, i in intervals.items()},
         form=review_form, undo_form=UndoForm(), leech=service.card_is_leech(card),
         evidence=evidence_in_context(question),
     )
@@ -122,7 +122,7 @@ def save_review() -> Response:
     response = form.response.data if form.response.data else None
     duration = _duration_value(form.duration_ms.data)
     saved = service.record_review(user, question, form.presentation.data,
-                                  Grade(form.rating.data), response, duration, utcnow())
+                                  Rating(form.rating.data), response, duration, utcnow())
     if saved is None:
         flash("That answer was already recorded.", "info")
     session["last_question"] = question.id

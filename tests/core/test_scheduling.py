@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fsrs import Rating
 
 from quizapp.core.scheduling import (
     CardState,
-    Grade,
     Limits,
     PastReview,
     QueueCard,
@@ -25,18 +25,18 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_a_new_card_good_goes_to_the_next_learning_step() -> None:
-    state = review(None, Grade.GOOD, NOW)
+    state = review(None, Rating.Good, NOW)
     assert state.last_review == NOW
     assert state.due == NOW + timedelta(minutes=10)
 
 
 def test_easy_graduates_a_new_card_for_days() -> None:
-    state = review(None, Grade.EASY, NOW)
+    state = review(None, Rating.Easy, NOW)
     assert state.due - NOW >= timedelta(days=1)
 
 
 def test_replaying_the_log_gives_the_same_state() -> None:
-    grades = [Grade.GOOD, Grade.GOOD, Grade.AGAIN, Grade.HARD, Grade.GOOD, Grade.EASY]
+    grades = [Rating.Good, Rating.Good, Rating.Again, Rating.Hard, Rating.Good, Rating.Easy]
     state: CardState | None = None
     log = []
     moment = NOW
@@ -49,18 +49,18 @@ def test_replaying_the_log_gives_the_same_state() -> None:
 
 
 def test_intervals_grow_from_again_to_easy() -> None:
-    state = review(review(None, Grade.GOOD, NOW), Grade.GOOD, NOW + timedelta(minutes=10))
+    state = review(review(None, Rating.Good, NOW), Rating.Good, NOW + timedelta(minutes=10))
     later = NOW + timedelta(days=3)
     intervals = next_intervals(state, later)
-    assert intervals[Grade.AGAIN] < intervals[Grade.HARD] <= intervals[Grade.GOOD]
-    assert intervals[Grade.GOOD] < intervals[Grade.EASY]
+    assert intervals[Rating.Again] < intervals[Rating.Hard] <= intervals[Rating.Good]
+    assert intervals[Rating.Good] < intervals[Rating.Easy]
 
 
 def test_higher_retention_means_shorter_intervals() -> None:
-    state = review(None, Grade.EASY, NOW)
+    state = review(None, Rating.Easy, NOW)
     later = state.due
-    relaxed = next_intervals(state, later, 0.8)[Grade.GOOD]
-    strict = next_intervals(state, later, 0.97)[Grade.GOOD]
+    relaxed = next_intervals(state, later, 0.8)[Rating.Good]
+    strict = next_intervals(state, later, 0.97)[Rating.Good]
     assert strict < relaxed
 
 
@@ -75,10 +75,10 @@ def test_interval_labels(interval: timedelta, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("correct", "near_miss", "seconds", "grade"),
-    [(False, False, 3, Grade.AGAIN), (True, True, 3, Grade.HARD), (True, False, 40, Grade.HARD),
-     (True, False, 3, Grade.EASY), (True, False, 12, Grade.GOOD)],
+    [(False, False, 3, Rating.Again), (True, True, 3, Rating.Hard), (True, False, 40, Rating.Hard),
+     (True, False, 3, Rating.Easy), (True, False, 12, Rating.Good)],
 )
-def test_proposed_grade(correct: bool, near_miss: bool, seconds: float, grade: Grade) -> None:
+def test_proposed_grade(correct: bool, near_miss: bool, seconds: float, grade: Rating) -> None:
     assert propose_grade(correct, near_miss, seconds) == grade
 
 
