@@ -56,11 +56,11 @@ def draw(questions: Iterable[BankQuestion], spec: QuizSpec, rng: random.Random) 
 def answer_type(question: BankQuestion) -> str | None:
     """The type of thing the answer is, for choosing distractors of the same type."""
     if question.kind == "date":
-        value = parse_date(str(question.answer))
-        return "time" if value and value.has_time else "date"
+        when = parse_date(str(question.answer))
+        return "time" if when and when.has_time else "date"
     if question.kind == "number":
-        value = parse_quantity(str(question.answer))
-        return "vote" if isinstance(value, tuple) else "number"
+        quantity = parse_quantity(str(question.answer))
+        return "vote" if isinstance(quantity, tuple) else "number"
     if question.kind in ("short", "cloze") and normalise(str(question.answer)) in KNOWN_NAMES:
         return "person"
     return None

@@ -72,9 +72,16 @@ def review(
     state: CardState | None, rating: Rating, now: datetime, desired_retention: float = 0.9
 ) -> CardState:
     """The card's state after answering it with ``rating`` at ``now``."""
+    return CardState.from_fsrs(_reviewed_card(state, rating, now, desired_retention))
+
+
+def _reviewed_card(
+    state: CardState | None, rating: Rating, now: datetime, desired_retention: float
+) -> Card:
+    """The fsrs card after the review, whose due time, unlike a stored state's, is never None."""
     current = (state or CardState()).to_fsrs(now)
     card, _log = make_scheduler(desired_retention).review_card(current, rating, now)
-    return CardState.from_fsrs(card)
+    return card
 
 
 def rebuild(reviews: Iterable[PastReview]) -> CardState | None:
@@ -90,7 +97,7 @@ def next_intervals(
 ) -> dict[Rating, timedelta]:
     """How long until the card is due again after each button, for labelling them."""
     return {
-        rating: review(state, rating, now, desired_retention).due - now  # type: ignore[operator]
+        rating: _reviewed_card(state, rating, now, desired_retention).due - now
         for rating in Rating
     }
 
@@ -172,7 +179,8 @@ def pick_next(
             qid = item if isinstance(item, str) else item.question_id
             if qid != last_question_id:
                 return qid, is_new
-    for pool in (due, ahead):
-        if any(card.question_id == last_question_id for card in pool):
-            return last_question_id, False  # type: ignore[return-value]
+    if last_question_id is not None:
+        for pool in (due, ahead):
+            if any(card.question_id == last_question_id for card in pool):
+                return last_question_id, False
     return None

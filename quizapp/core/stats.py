@@ -199,9 +199,10 @@ def mastery_by_category(
     states: dict[str, Counter[int]] = {}
     bands: dict[str, Counter[str]] = {}
     for category, state, stability in questions:
-        started = state is not None
-        states.setdefault(category, Counter())[state if started else NEW] += 1
-        bands.setdefault(category, Counter())[stability_band(stability if started else None)] += 1
+        if state is None:
+            state, stability = NEW, None
+        states.setdefault(category, Counter())[state] += 1
+        bands.setdefault(category, Counter())[stability_band(stability)] += 1
     return [
         Mastery(category, {s: states[category][s] for s in STATE_LABELS},
                 {b: bands[category][b] for b in BAND_LABELS})
