@@ -14,14 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from quizapp.core.bank import (
-    CATEGORIES,
-    KINDS,
-    Bank,
-    BankQuestion,
-    Evidence,
-    Problem,
-)
+from quizapp.core.bank import CATEGORIES, KINDS, Bank, BankQuestion, Evidence, Problem
 from quizapp.core.parsing import parse_date, parse_quantity
 from quizapp.core.sources import Source, contains_quote
 
