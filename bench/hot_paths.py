@@ -24,7 +24,6 @@ from sqlalchemy import select
 
 from quizapp import create_app
 from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import load_bank
 from quizapp.core.grading import grade
 from quizapp.extensions import db
 from quizapp.models import (
@@ -37,6 +36,7 @@ from quizapp.models import (
     SchoolClass,
     User,
 )
+from quizapp.persistence.bank_files import load_bank
 
 
 def timed(label: str, runs: int, action: Callable[[], object]) -> None:

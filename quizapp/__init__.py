@@ -133,7 +133,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _local_time(moment: datetime) -> str:
     """A moment in the signed-in user's time zone, as people read it."""
-    from quizapp.core.scheduling import timezone_or_utc
+    from quizapp.core.days import timezone_or_utc
 
     zone = timezone_or_utc(getattr(current_user, "timezone", None))
     try:

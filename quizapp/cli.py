@@ -12,10 +12,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from quizapp.core.bank import load_bank, read_bank
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.persistence.backup import BackupError, backup, restore
+from quizapp.persistence.bank_files import load_bank, read_bank
 from quizapp.persistence.bank_sync import sync_bank
 from quizapp.persistence.startup import ensure_schema
 

@@ -26,8 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.core.assignments import AttemptSummary
-from quizapp.core.bank import Evidence
-from quizapp.core.bank import Question as BankQuestion
+from quizapp.core.bank import BankQuestion, Evidence
 from quizapp.core.scheduling import CardState
 from quizapp.extensions import db
 

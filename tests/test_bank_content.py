@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import CATEGORIES, KINDS, Question, load_bank, read_bank
+from quizapp.core.bank import CATEGORIES, KINDS, BankQuestion
 from quizapp.core.sources import contains_quote
+from quizapp.persistence.bank_files import load_bank, read_bank
 
 BANK = load_bank(DEFAULT_BANK_DIR)
 QUESTIONS = BANK.questions
@@ -29,7 +30,7 @@ def test_bank_has_no_problems() -> None:
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
-def test_every_evidence_quote_is_verbatim_in_its_source(question: Question) -> None:
+def test_every_evidence_quote_is_verbatim_in_its_source(question: BankQuestion) -> None:
     for evidence in question.all_evidence:
         assert evidence.source in BANK.sources
         assert contains_quote(BANK.sources[evidence.source].text, evidence.quote)
@@ -62,7 +63,7 @@ def test_sources_are_the_users_documents_unchanged() -> None:
     assert copies == SUPPLIED_SOURCES
 
 
-def _quoting(fragment: str) -> list[Question]:
+def _quoting(fragment: str) -> list[BankQuestion]:
     return [q for q in QUESTIONS if any(fragment in e.quote for e in q.all_evidence)]
 
 
@@ -82,7 +83,7 @@ def test_known_errors_in_the_texts_carry_a_note(fragment: str, must_mention: str
         assert must_mention in question.note, question.id
 
 
-def _answers(question: Question) -> list[str]:
+def _answers(question: BankQuestion) -> list[str]:
     answer = question.answer if isinstance(question.answer, tuple) else (question.answer,)
     return [*answer, *question.accepted]
 

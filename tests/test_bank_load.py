@@ -15,9 +15,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from quizapp.config import DEFAULT_BANK_DIR as REPO_BANK
-from quizapp.core.bank import BankError, load_bank
+from quizapp.core.bank import BankError
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionTag
+from quizapp.persistence.bank_files import load_bank
 
 AppFactory = Callable[..., Flask]
 

@@ -9,7 +9,7 @@ from helpers.clock import utcnow
 from helpers.web import login, unique_name
 from sqlalchemy import func, select
 
-from quizapp.core.scheduling import study_day
+from quizapp.core.days import study_day
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Assignment, Card, ExamPlan, QuizAttempt, Review, SchoolClass, User

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from fsrs import Rating
 from helpers.clock import utcnow
 from helpers.web import csrf_token, register
 from sqlalchemy import select
 
+from quizapp.core.days import study_day
 from quizapp.core.readiness import MAX_NEW_PER_DAY
-from quizapp.core.scheduling import Grade, study_day
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User
@@ -54,7 +55,7 @@ def test_readiness_rises_after_studying(client: FlaskClient, app: Flask) -> None
         now = utcnow()
         for qid in exam_service.scope_question_ids(plan)[:5]:
             question = db.session.get(Question, qid)
-            service.record_review(user, question, service.presentation_key(qid, 0), Grade.EASY,
+            service.record_review(user, question, service.presentation_key(qid, 0), Rating.Easy,
                                   None, 1000, now)
         after = exam_service.exam_readiness(user, plan).score
     assert before == 0
@@ -85,10 +86,10 @@ def test_final_days_serve_the_weakest_card_even_if_not_due(app: Flask, client: F
         now = utcnow()
         for qid in scope:
             service.record_review(user, db.session.get(Question, qid),
-                                  service.presentation_key(qid, 0), Grade.EASY, None, 900, now)
+                                  service.presentation_key(qid, 0), Rating.Easy, None, 900, now)
         weak = scope[0]
         service.record_review(user, db.session.get(Question, weak),
-                              service.presentation_key(weak, 1), Grade.AGAIN, None, 900, now)
+                              service.presentation_key(weak, 1), Rating.Again, None, 900, now)
         shown = service.next_card(user, now + timedelta(hours=2), last_question_id=None)
     assert shown is not None
     assert shown.question.id == weak

@@ -7,11 +7,12 @@ from html.parser import HTMLParser
 
 from flask import Flask
 from flask.testing import FlaskClient
+from fsrs import Rating, State
 from helpers.clock import utcnow
 from helpers.web import register
 from sqlalchemy import func, select
 
-from quizapp.core.scheduling import Grade, study_day
+from quizapp.core.days import study_day
 from quizapp.extensions import db
 from quizapp.models import ExamPlan, Question, User
 from quizapp.progress import charts
@@ -63,7 +64,7 @@ def user_named(username: str) -> User:
     return user
 
 
-def answer(user: User, question: Question, rating: Grade, when: datetime) -> None:
+def answer(user: User, question: Question, rating: Rating, when: datetime) -> None:
     """One review through the study service, as the study page would save it."""
     card = service.card_for(user, question.id)
     key = service.presentation_key(question.id, card.reps if card else 0)
@@ -110,19 +111,19 @@ def test_figures_after_some_reviews_match_the_hand_count(client: FlaskClient, ap
         slogans = questions_in("slogans", 2)
         # Two days ago (Tokyo 10:00): three dates rated Good, Again, Easy.
         two_days_ago = now - timedelta(days=2)
-        for question, rating in zip(dates, (Grade.GOOD, Grade.AGAIN, Grade.EASY), strict=True):
+        for question, rating in zip(dates, (Rating.Good, Rating.Again, Rating.Easy), strict=True):
             answer(user, question, rating, two_days_ago)
             two_days_ago += timedelta(minutes=1)
         # Yesterday: the failed date again (Good) and two slogans (Hard, Good).
         yesterday = now - timedelta(days=1)
-        answer(user, dates[1], Grade.GOOD, yesterday)
-        answer(user, slogans[0], Grade.HARD, yesterday + timedelta(minutes=1))
-        answer(user, slogans[1], Grade.GOOD, yesterday + timedelta(minutes=2))
+        answer(user, dates[1], Rating.Good, yesterday)
+        answer(user, slogans[0], Rating.Hard, yesterday + timedelta(minutes=1))
+        answer(user, slogans[1], Rating.Good, yesterday + timedelta(minutes=2))
         today = study_day(now, "Asia/Tokyo")
         cards = {q.id: service.card_for(user, q.id) for q in [*dates, *slogans]}
         dues = {qid: card.due for qid, card in cards.items()}
         tokyo = {qid: max(study_day(due, "Asia/Tokyo"), today) for qid, due in dues.items()}
-        learning = sum(1 for card in cards.values() if card.state == 1)
+        learning = sum(1 for card in cards.values() if card.state == State.Learning)
         date_count = len(questions_in("dates", 1000))
         slogan_count = len(questions_in("slogans", 1000))
 
@@ -182,7 +183,7 @@ def test_the_readiness_chart_follows_the_exam_plan(client: FlaskClient, app: Fla
                                 categories=["events"], tags=[],
                                 created_at=now - timedelta(days=3)))
         db.session.commit()
-        answer(user, question, Grade.GOOD, now - timedelta(days=1))
+        answer(user, question, Rating.Good, now - timedelta(days=1))
     html = client.get("/progress/").get_data(as_text=True)
     readiness = Tables(html).tables["table-readiness"]
     assert len(readiness) == 5  # header, and the plan's four days so far
@@ -197,7 +198,7 @@ def test_another_students_reviews_never_appear(client: FlaskClient, app: Flask) 
     with app.app_context():
         user = user_named(other)
         for question in questions_in("key-figures", 4):
-            answer(user, question, Grade.EASY, utcnow() - timedelta(hours=2))
+            answer(user, question, Rating.Easy, utcnow() - timedelta(hours=2))
     register(client)
     html = client.get("/progress/").get_data(as_text=True)
     assert 'data-empty="calendar"' in html

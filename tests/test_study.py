@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from fsrs import Rating
 from helpers.clock import utcnow
 from helpers.web import answer_current_card, csrf_token, hidden, register
 from sqlalchemy import func, select
 
-from quizapp.core.scheduling import Grade
 from quizapp.extensions import db
 from quizapp.models import Card, Question, Review, User
 from quizapp.study import service
@@ -60,6 +60,9 @@ def test_typed_answer_is_graded_by_the_server(client: FlaskClient, app: Flask) -
     wrong = client.post("/study/answer", data={**data, "response": "3"}).get_data(as_text=True)
     assert "Not quite" in wrong
     assert 'class="rating rating-again rating-proposed"' in wrong
+    assert "We suggest <strong>Again</strong>" in wrong
+    for key, label in enumerate(("Again", "Hard", "Good", "Easy"), start=1):
+        assert f'<span class="rating-name"><kbd>{key}</kbd> {label}</span>' in wrong
 
 
 def test_submitting_the_same_presentation_twice_records_one_review(
@@ -119,7 +122,7 @@ def test_rebuilding_a_card_from_its_log_gives_the_stored_state(app: Flask) -> No
         db.session.commit()
         question = db.session.scalar(select(Question).limit(1))
         moment = utcnow()
-        for rating in (Grade.GOOD, Grade.AGAIN, Grade.GOOD, Grade.HARD, Grade.EASY):
+        for rating in (Rating.Good, Rating.Again, Rating.Good, Rating.Hard, Rating.Easy):
             card = service.card_for(user, question.id)
             key = service.presentation_key(question.id, card.reps if card else 0)
             assert service.record_review(user, question, key, rating, None, 1000, moment)
@@ -151,7 +154,7 @@ def test_leeches_are_flagged(app: Flask, client: FlaskClient) -> None:
         moment = utcnow() - timedelta(days=30)
         for reps in range(8):
             key = service.presentation_key(question.id, reps)
-            service.record_review(user, question, key, Grade.AGAIN, None, 500, moment)
+            service.record_review(user, question, key, Rating.Again, None, 500, moment)
             moment += timedelta(minutes=15)
         assert [q.id for q in service.leeches(user)] == [question.id]
         prompt = question.prompt

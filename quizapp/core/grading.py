@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from quizapp.core.bank import Question
+from quizapp.core.bank import BankQuestion
 from quizapp.core.parsing import MONTHS, DateValue, Quantity, parse_date, parse_quantity
 
 #: The year every undated day in the texts belongs to: "24 October" means 1917.
@@ -68,7 +68,7 @@ class Verdict:
         return "Correct, but check the spelling" if self.near_miss else "Correct"
 
 
-def grade(question: Question, response: str) -> Verdict:
+def grade(question: BankQuestion, response: str) -> Verdict:
     """Check ``response`` against ``question``; never raises on any string.
 
     An order question's response is its items in the student's order, one per
@@ -83,7 +83,7 @@ def grade(question: Question, response: str) -> Verdict:
     return checker(question, response, expected)
 
 
-def expected_text(question: Question) -> str:
+def expected_text(question: BankQuestion) -> str:
     """The canonical answer to show after grading."""
     return question.answer_text
 
@@ -137,7 +137,7 @@ def _typo_budget(word: str) -> int:
     return 1 if len(word) < 9 else 2
 
 
-def _check_text(question: Question, response: str, expected: str) -> Verdict:
+def _check_text(question: BankQuestion, response: str, expected: str) -> Verdict:
     answers = [str(question.answer), *question.accepted]
     if any(_same_text(response, answer) for answer in answers):
         return Verdict(True, expected)
@@ -175,7 +175,7 @@ def _is_near_miss(given: str, answers: Sequence[str]) -> bool:
     return False
 
 
-def _check_choice(question: Question, response: str, expected: str) -> Verdict:
+def _check_choice(question: BankQuestion, response: str, expected: str) -> Verdict:
     chosen = normalise(response)
     return Verdict(chosen == normalise(str(question.answer)), expected)
 
@@ -192,7 +192,7 @@ def _bare(text: str) -> str:
     return text
 
 
-def _read_quantity(question: Question, response: str) -> Quantity | None:
+def _read_quantity(question: BankQuestion, response: str) -> Quantity | None:
     """The number in a response, after any trailing words that only name what is counted.
 
     "100,000 rifles" and "15 million lives" count: the trailing words are ones the
@@ -215,7 +215,7 @@ def _read_quantity(question: Question, response: str) -> Quantity | None:
     return None
 
 
-def _check_number(question: Question, response: str, expected: str) -> Verdict:
+def _check_number(question: BankQuestion, response: str, expected: str) -> Verdict:
     wanted = parse_quantity(str(question.answer))
     given = _read_quantity(question, response)
     if given is None:
@@ -223,7 +223,7 @@ def _check_number(question: Question, response: str, expected: str) -> Verdict:
     return Verdict(given == wanted, expected)
 
 
-def _check_date(question: Question, response: str, expected: str) -> Verdict:
+def _check_date(question: BankQuestion, response: str, expected: str) -> Verdict:
     wanted = parse_date(str(question.answer))
     given = _read_date(response, wanted is not None and wanted.has_time)
     if given is None or wanted is None:
@@ -266,7 +266,7 @@ def _same_date(wanted: DateValue, given: DateValue) -> bool:
     return all(want is None or want == got for want, got in parts)
 
 
-def _check_order(question: Question, response: str, expected: str) -> Verdict:
+def _check_order(question: BankQuestion, response: str, expected: str) -> Verdict:
     items = [normalise(item) for item in response.split(ORDER_SEPARATOR) if item.strip()]
     wanted = [normalise(item) for item in question.answer]
     return Verdict(items == wanted, expected)

@@ -297,8 +297,8 @@ def _parse_numeric_date(text: str) -> DateValue | None:
     if not match:
         return None
     first, second = int(match.group(1)), int(match.group(2))
-    year = _expand_year(match.group(3))
-    return _valid(first, second, year) or _valid(second, first, year)
+    written_year = _expand_year(match.group(3))
+    return _valid(first, second, written_year) or _valid(second, first, written_year)
 
 
 def _expand_year(text: str | None) -> int | None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from quizapp.core.bank import CATEGORIES, Question
+from quizapp.core.bank import CATEGORIES, BankQuestion
 from quizapp.core.grading import KNOWN_NAMES, normalise
 from quizapp.core.parsing import parse_date, parse_quantity
 
@@ -23,7 +23,7 @@ class QuizSpec:
     kinds: tuple[str, ...] = ()
     count: int = QUICK_MIX_SIZE
 
-    def matches(self, question: Question) -> bool:
+    def matches(self, question: BankQuestion) -> bool:
         return (
             (not self.categories or question.category in self.categories)
             and (not self.kinds or question.kind in self.kinds)
@@ -31,7 +31,7 @@ class QuizSpec:
         )
 
 
-def draw(questions: Iterable[Question], spec: QuizSpec, rng: random.Random) -> list[str]:
+def draw(questions: Iterable[BankQuestion], spec: QuizSpec, rng: random.Random) -> list[str]:
     """Up to ``spec.count`` matching question ids, without repeats, kinds interleaved.
 
     Taking kinds in turn keeps a mixed quiz mixed: a bank with many
@@ -53,21 +53,21 @@ def draw(questions: Iterable[Question], spec: QuizSpec, rng: random.Random) -> l
     return drawn
 
 
-def answer_type(question: Question) -> str | None:
+def answer_type(question: BankQuestion) -> str | None:
     """The type of thing the answer is, for choosing distractors of the same type."""
     if question.kind == "date":
-        value = parse_date(str(question.answer))
-        return "time" if value and value.has_time else "date"
+        when = parse_date(str(question.answer))
+        return "time" if when and when.has_time else "date"
     if question.kind == "number":
-        value = parse_quantity(str(question.answer))
-        return "vote" if isinstance(value, tuple) else "number"
+        quantity = parse_quantity(str(question.answer))
+        return "vote" if isinstance(quantity, tuple) else "number"
     if question.kind in ("short", "cloze") and normalise(str(question.answer)) in KNOWN_NAMES:
         return "person"
     return None
 
 
 def same_type_distractors(
-    question: Question, pool: Sequence[Question], count: int, rng: random.Random
+    question: BankQuestion, pool: Sequence[BankQuestion], count: int, rng: random.Random
 ) -> list[str]:
     """Wrong options of the answer's own type: other dates for a date, people for a person."""
     kind = answer_type(question)
@@ -87,7 +87,7 @@ def same_type_distractors(
     return options[:count]
 
 
-def _value_key(question: Question, text: str) -> object:
+def _value_key(question: BankQuestion, text: str) -> object:
     """What makes two answers the same: their parsed value, or their folded words."""
     if question.kind == "date":
         return parse_date(text)
@@ -97,7 +97,7 @@ def _value_key(question: Question, text: str) -> object:
 
 
 def choices_for(
-    question: Question, pool: Sequence[Question], rng: random.Random, always_choice: bool
+    question: BankQuestion, pool: Sequence[BankQuestion], rng: random.Random, always_choice: bool
 ) -> list[str]:
     """The options to show, shuffled; empty when the question is to be typed or ordered.
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from quizapp.core.scheduling import CardState, make_scheduler, timezone_or_utc
+from quizapp.core.days import timezone_or_utc
+from quizapp.core.scheduling import CardState, make_scheduler
 
 #: All new cards should be started this many days before the exam.
 FINISH_NEW_DAYS_BEFORE = 3

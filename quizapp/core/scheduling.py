@@ -1,19 +1,19 @@
 """Scheduling policy over the ``fsrs`` package: what to review, when, and how it went.
 
-FSRS itself (stability, difficulty, intervals) comes from py-fsrs; this module
+FSRS itself (stability, difficulty, intervals) and its vocabulary (``Rating`` for
+the four answer buttons, Again=1 to Easy=4 as stored, and ``State``) come from
+py-fsrs; this module
 decides the policy around it: fuzzing is off so a card's state can always be
 rebuilt from its review log, a rating is proposed from the grader's verdict
-and the time taken, the study day rolls over at midnight in the student's own
-time zone, and the next card is picked due-first without repeating itself.
+and the time taken, and the next card is picked due-first without repeating
+itself. Study days in the student's time zone are ``days``'s business.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from enum import IntEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -21,19 +21,6 @@ from fsrs import Card, Rating, Scheduler, State
 LEECH_LAPSES = 8
 #: Learning cards due within this window may be shown early when nothing else waits.
 LEARN_AHEAD = timedelta(minutes=20)
-
-
-class Grade(IntEnum):
-    """The four answer buttons, numbered as the keys that press them."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
 
 
 @dataclass(frozen=True)
@@ -71,7 +58,7 @@ class CardState:
 class PastReview:
     """What replaying a review needs: the rating, its time, the retention then in force."""
 
-    grade: Grade
+    rating: Rating
     reviewed_at: datetime
     desired_retention: float
 
@@ -82,29 +69,36 @@ def make_scheduler(desired_retention: float = 0.9) -> Scheduler:
 
 
 def review(
-    state: CardState | None, grade: Grade, now: datetime, desired_retention: float = 0.9
+    state: CardState | None, rating: Rating, now: datetime, desired_retention: float = 0.9
 ) -> CardState:
-    """The card's state after answering it with ``grade`` at ``now``."""
+    """The card's state after answering it with ``rating`` at ``now``."""
+    return CardState.from_fsrs(_reviewed_card(state, rating, now, desired_retention))
+
+
+def _reviewed_card(
+    state: CardState | None, rating: Rating, now: datetime, desired_retention: float
+) -> Card:
+    """The fsrs card after the review, whose due time, unlike a stored state's, is never None."""
     current = (state or CardState()).to_fsrs(now)
-    card, _log = make_scheduler(desired_retention).review_card(current, Rating(grade), now)
-    return CardState.from_fsrs(card)
+    card, _log = make_scheduler(desired_retention).review_card(current, rating, now)
+    return card
 
 
 def rebuild(reviews: Iterable[PastReview]) -> CardState | None:
     """Replay a card's review log from the start; None for a card never reviewed."""
     state: CardState | None = None
     for past in sorted(reviews, key=lambda r: r.reviewed_at):
-        state = review(state, past.grade, past.reviewed_at, past.desired_retention)
+        state = review(state, past.rating, past.reviewed_at, past.desired_retention)
     return state
 
 
 def next_intervals(
     state: CardState | None, now: datetime, desired_retention: float = 0.9
-) -> dict[Grade, timedelta]:
+) -> dict[Rating, timedelta]:
     """How long until the card is due again after each button, for labelling them."""
     return {
-        grade: review(state, grade, now, desired_retention).due - now  # type: ignore[operator]
-        for grade in Grade
+        rating: _reviewed_card(state, rating, now, desired_retention).due - now
+        for rating in Rating
     }
 
 
@@ -123,53 +117,23 @@ def format_interval(interval: timedelta) -> str:
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
-def propose_grade(correct: bool, near_miss: bool, seconds_taken: float) -> Grade:
+def propose_grade(correct: bool, near_miss: bool, seconds_taken: float) -> Rating:
     """The button a typed answer suggests; the student may still pick another.
 
     Wrong is Again; a near miss (typo) or a slow right answer is Hard; a quick
     right answer is Easy; otherwise Good.
     """
     if not correct:
-        return Grade.AGAIN
+        return Rating.Again
     if near_miss or seconds_taken > 25:
-        return Grade.HARD
+        return Rating.Hard
     if seconds_taken < 6:
-        return Grade.EASY
-    return Grade.GOOD
+        return Rating.Easy
+    return Rating.Good
 
 
 def is_leech(lapses: int) -> bool:
     return lapses >= LEECH_LAPSES
-
-
-def timezone_or_utc(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def study_day(now: datetime, timezone: str | None) -> date:
-    """The calendar day ``now`` falls on for the student."""
-    return now.astimezone(timezone_or_utc(timezone)).date()
-
-
-def day_start(now: datetime, timezone: str | None) -> datetime:
-    """The UTC instant the student's current day began (local midnight)."""
-    zone = timezone_or_utc(timezone)
-    local_midnight = datetime.combine(study_day(now, timezone), time(0), tzinfo=zone)
-    return local_midnight.astimezone(UTC)
-
-
-def streak(review_days: Iterable[date], today: date) -> int:
-    """Consecutive days with at least one review, ending today (or yesterday, if not yet)."""
-    days = set(review_days)
-    cursor = today if today in days else today - timedelta(days=1)
-    count = 0
-    while cursor in days:
-        count += 1
-        cursor -= timedelta(days=1)
-    return count
 
 
 @dataclass(frozen=True)
@@ -215,7 +179,8 @@ def pick_next(
             qid = item if isinstance(item, str) else item.question_id
             if qid != last_question_id:
                 return qid, is_new
-    for pool in (due, ahead):
-        if any(card.question_id == last_question_id for card in pool):
-            return last_question_id, False  # type: ignore[return-value]
+    if last_question_id is not None:
+        for pool in (due, ahead):
+            if any(card.question_id == last_question_id for card in pool):
+                return last_question_id, False
     return None

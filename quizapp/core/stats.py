@@ -15,11 +15,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from quizapp.core.scheduling import Grade, timezone_or_utc
+from fsrs import Rating, State
 
-#: FSRS states as stored on cards (fsrs ``State``), plus 0 for a question never started.
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_LABELS = {NEW: "New", LEARNING: "Learning", REVIEW: "Review", RELEARNING: "Relearning"}
+from quizapp.core.days import timezone_or_utc
+
+#: A question never started has no card and so no fsrs ``State``; it counts as this.
+NEW = 0
+#: Card states as stored (fsrs ``State`` values), with NEW first.
+STATE_LABELS: dict[int, str] = {
+    NEW: "New",
+    State.Learning.value: "Learning",
+    State.Review.value: "Review",
+    State.Relearning.value: "Relearning",
+}
 
 #: Stability bands in days: (label, lower bound inclusive, upper bound exclusive).
 STABILITY_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -94,7 +102,8 @@ def week_rows(
     for week in weeks:
         cells = list(week)
         monday = cells[0]
-        assert monday is not None, "a calendar week starts on or before today"
+        if monday is None:
+            raise ValueError("a calendar week starts on or before today")
         counts = [cell.count if cell else None for cell in cells]
         rows.append((monday.day, counts, sum(count or 0 for count in counts)))
     return rows
@@ -134,7 +143,7 @@ class Accuracy:
 
 def is_success(rating: int) -> bool:
     """Good and Easy count as recalled securely (see the module docstring)."""
-    return rating >= Grade.GOOD
+    return rating >= Rating.Good
 
 
 def accuracy_by_category(
@@ -191,9 +200,10 @@ def mastery_by_category(
     states: dict[str, Counter[int]] = {}
     bands: dict[str, Counter[str]] = {}
     for category, state, stability in questions:
-        started = state is not None
-        states.setdefault(category, Counter())[state if started else NEW] += 1
-        bands.setdefault(category, Counter())[stability_band(stability if started else None)] += 1
+        if state is None:
+            state, stability = NEW, None
+        states.setdefault(category, Counter())[state] += 1
+        bands.setdefault(category, Counter())[stability_band(stability)] += 1
     return [
         Mastery(category, {s: states[category][s] for s in STATE_LABELS},
                 {b: bands[category][b] for b in BAND_LABELS})

@@ -16,7 +16,7 @@ import click
 from sqlalchemy import select
 
 from quizapp.assignments import service as assignments
-from quizapp.core.scheduling import study_day
+from quizapp.core.days import study_day
 from quizapp.demo.student import DEMO_TIMEZONE, _ready_database, _remove_user, simulate
 from quizapp.extensions import db
 from quizapp.models import Assignment, Question, QuizSet, SchoolClass, User, utcnow

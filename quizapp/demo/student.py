@@ -16,10 +16,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import click
 from flask import current_app
+from fsrs import Rating
 from sqlalchemy import delete, func, select
 
+from quizapp.core.days import study_day, timezone_or_utc
 from quizapp.core.readiness import recall_probability
-from quizapp.core.scheduling import Grade, study_day, timezone_or_utc
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, User, utcnow
 from quizapp.persistence.startup import ensure_schema, prepare_database
@@ -158,9 +159,9 @@ def _answer(user: User, question: Question, moment: datetime, rng: random.Random
     state = service.card_state(card)
     chance = FIRST_SIGHT_RECALL if state is None else recall_probability(state, moment)
     if rng.random() < chance:
-        grade = rng.choices((Grade.HARD, Grade.GOOD, Grade.EASY), RECALLED_WEIGHTS)[0]
+        grade = rng.choices((Rating.Hard, Rating.Good, Rating.Easy), RECALLED_WEIGHTS)[0]
     else:
-        grade = Grade.AGAIN
+        grade = Rating.Again
     reps = card.reps if card else 0
     saved = service.record_review(user, question, service.presentation_key(question.id, reps),
                                   grade, None, None, moment)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from fsrs import Rating
 from sqlalchemy import func, select
 
+from quizapp.core.days import study_day
 from quizapp.core.readiness import (
     Readiness,
     exam_moment,
@@ -15,7 +17,7 @@ from quizapp.core.readiness import (
     readiness,
     readiness_history,
 )
-from quizapp.core.scheduling import CardState, Grade, review, study_day
+from quizapp.core.scheduling import CardState, review
 from quizapp.extensions import db
 from quizapp.models import (
     Card,
@@ -139,7 +141,7 @@ def history(user: User, plan: ExamPlan, now: datetime, days: int = 30) -> list[t
     for entry in reviews:
         trail = states.setdefault(entry.question_id, [])
         previous = trail[-1][1] if trail else None
-        state = review(previous, Grade(entry.rating), entry.reviewed_at, entry.desired_retention)
+        state = review(previous, Rating(entry.rating), entry.reviewed_at, entry.desired_retention)
         trail.append((entry.reviewed_at, state))
     today = study_day(now, user.timezone)
     first = max(study_day(plan.created_at, user.timezone), today - timedelta(days=days - 1))

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from quizapp.core.days import study_day
 from quizapp.core.readiness import (
     days_left,
     in_revision_window,
     is_active,
     new_card_plan,
 )
-from quizapp.core.scheduling import study_day
 from quizapp.exam import bp, service
 from quizapp.exam.forms import ExamForm
 from quizapp.extensions import db

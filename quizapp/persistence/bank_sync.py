@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.core.bank import Bank
-from quizapp.core.bank import Question as BankQuestion
+from quizapp.core.bank import Bank, BankQuestion
 from quizapp.models import Question, QuestionTag, utcnow
 
 

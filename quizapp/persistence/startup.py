@@ -18,8 +18,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from quizapp.config import MIGRATIONS_DIR
-from quizapp.core.bank import load_bank
 from quizapp.extensions import db
+from quizapp.persistence.bank_files import load_bank
 from quizapp.persistence.bank_sync import SyncReport, sync_bank
 
 log = logging.getLogger(__name__)

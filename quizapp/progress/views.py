@@ -15,9 +15,10 @@ from flask_login import login_required
 from sqlalchemy import and_, select
 
 from quizapp.core.bank import CATEGORY_LABELS
-from quizapp.core.scheduling import study_day
+from quizapp.core.days import study_day
 from quizapp.core.stats import (
     BAND_LABELS,
+    NEW,
     STATE_LABELS,
     HeatCell,
     Mastery,
@@ -162,7 +163,7 @@ def _mastery(user: User) -> dict[str, Any]:
         [(_label(r.category), list(r.by_band.values())) for r in rows])
     return {"rows": rows, "states": STATE_LABELS, "bands": BAND_LABELS, "totals": totals,
             "by_state": by_state, "by_band": by_band,
-            "started": sum(r.total - r.by_state[0] for r in rows)}
+            "started": sum(r.total - r.by_state[NEW] for r in rows)}
 
 
 def _mastery_totals(rows: list[Mastery]) -> dict[str, dict[Any, int]]:

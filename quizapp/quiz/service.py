@@ -5,18 +5,19 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from fsrs import State
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.assignments import past_deadline
-from quizapp.core.bank import Question as CoreQuestion
+from quizapp.core.bank import BankQuestion
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.quiz import QuizScore, QuizSpec, choices_for, draw, score
 from quizapp.extensions import db
 from quizapp.models import Card, Question, QuizAnswer, QuizAttempt, User
 
 
-def active_pool() -> list[CoreQuestion]:
+def active_pool() -> list[BankQuestion]:
     rows = db.session.scalars(select(Question).where(Question.retired_at.is_(None)))
     return [row.to_core() for row in rows]
 
@@ -146,7 +147,8 @@ def send_missed_to_deck(user: User, attempt: QuizAttempt, now: datetime) -> tupl
     have = set(db.session.scalars(
         select(Card.question_id).where(Card.user_id == user.id, Card.question_id.in_(missed))))
     for question_id in sorted(missed - have):
-        db.session.add(Card(user_id=user.id, question_id=question_id, state=1, step=0,
-                            due=now, reps=0, lapses=0, created_at=now))
+        db.session.add(Card(user_id=user.id, question_id=question_id,
+                            state=State.Learning.value, step=0, due=now, reps=0, lapses=0,
+                            created_at=now))
     db.session.commit()
     return len(missed - have), len(missed & have)

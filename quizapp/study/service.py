@@ -12,26 +12,23 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from fsrs import Rating, State
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from quizapp.core.days import day_start, streak, study_day, timezone_or_utc
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.readiness import new_cards_today
 from quizapp.core.scheduling import (
     LEECH_LAPSES,
     CardState,
-    Grade,
     Limits,
     PastReview,
     QueueCard,
-    day_start,
     is_leech,
     pick_next,
     rebuild,
     review,
-    streak,
-    study_day,
-    timezone_or_utc,
 )
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
@@ -94,7 +91,7 @@ def started_cards(user: User) -> list[QueueCard]:
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
     )
-    return [QueueCard(qid, due, is_learning=state != 2) for qid, due, state in rows]
+    return [QueueCard(qid, due, is_learning=state != State.Review) for qid, due, state in rows]
 
 
 def new_question_ids(user: User, first: set[str] | None = None) -> list[str]:
@@ -155,7 +152,7 @@ def regrade(question: Question, response: str | None) -> Verdict | None:
 
 
 def record_review(
-    user: User, question: Question, presentation: str, rating: Grade,
+    user: User, question: Question, presentation: str, rating: Rating,
     response: str | None, duration_ms: int | None, now: datetime,
 ) -> Review | None:
     """Save a review and the card state it leads to, together; None if already saved.
@@ -177,7 +174,7 @@ def record_review(
     _apply(card, review(None if was_new else card_state(card), rating, now,
                         user.desired_retention))
     card.reps = reps + 1
-    card.lapses = (card.lapses or 0) + (1 if rating == Grade.AGAIN else 0)
+    card.lapses = (card.lapses or 0) + (1 if rating == Rating.Again else 0)
     verdict = regrade(question, response)
     entry = Review(
         card=card, user_id=user.id, question_id=question.id, presentation=presentation,
@@ -207,7 +204,7 @@ def _apply(card: Card, state: CardState) -> None:
 def rebuilt_state(card: Card) -> CardState | None:
     """The card's state replayed from its review log alone."""
     return rebuild(
-        PastReview(Grade(r.rating), r.reviewed_at, r.desired_retention) for r in card.reviews)
+        PastReview(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in card.reviews)
 
 
 def undo_last_review(user: User) -> str | None:
@@ -231,7 +228,7 @@ def undo_last_review(user: User) -> str | None:
     else:
         _apply(card, state)
         card.reps = len(card.reviews)
-        card.lapses = sum(1 for r in card.reviews if r.rating == Grade.AGAIN)
+        card.lapses = sum(1 for r in card.reviews if r.rating == Rating.Again)
     db.session.commit()
     return question_id
 

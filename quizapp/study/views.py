@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
+from fsrs import Rating
 from werkzeug.wrappers import Response
 
 from quizapp.core.scheduling import (
-    Grade,
     format_interval,
     next_intervals,
     propose_grade,
@@ -94,8 +94,8 @@ def answer() -> Any:
                              response=response or "", duration_ms=str(duration_ms))
     return render_template(
         "study/back.html", question=question, verdict=verdict, response=response,
-        proposed=proposed or Grade.GOOD, suggested=proposed is not None,
-        grades=list(Grade), intervals={g: format_interval(i) for g, i in intervals.items()},
+        proposed=proposed or Rating.Good, suggested=proposed is not None,
+        grades=list(Rating), intervals={g: format_interval(i) for g, i in intervals.items()},
         form=review_form, leech=service.card_is_leech(card),
         evidence=evidence_in_context(question),
     )
@@ -131,7 +131,7 @@ def save_review() -> Response:
     given = _whole_number(form.duration_ms.data)
     duration = None if given is None else _clamp_duration(given)
     saved = service.record_review(user, question, form.presentation.data,
-                                  Grade(form.rating.data), response, duration, utcnow())
+                                  Rating(form.rating.data), response, duration, utcnow())
     if saved is None:
         flash("That answer was already recorded.", "info")
     session["last_question"] = question.id

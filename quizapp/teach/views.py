@@ -16,8 +16,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.core.assignments import local_to_utc, utc_to_local
+from quizapp.core.days import study_day
 from quizapp.core.roster import RosterInvalid
-from quizapp.core.scheduling import study_day
 from quizapp.extensions import db
 from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, utcnow
 from quizapp.persistence.bank_queries import tag_counts

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from quizapp.core.bank import Evidence, read_sources
+from quizapp.core.bank import Evidence
 from quizapp.core.sources import Passage, Source, passage_around
 from quizapp.models import Question
+from quizapp.persistence.bank_files import read_sources
 
 
 def source_texts() -> dict[str, Source]:

@@ -35,7 +35,8 @@ def summary(finished: bool = True, late: bool = False, score: int = 1, total: in
 
 def test_join_codes_are_readable_and_forgive_typing() -> None:
     code = new_join_code(random.Random(1))
-    assert len(code) == 7 and not set(code) & set("01OIL")
+    assert len(code) == 7
+    assert not set(code) & set("01OIL")
     assert normalise_join_code(f" {code[:3].lower()}-{code[3:]} ") == code
 
 
@@ -79,9 +80,11 @@ def test_draws_keep_set_order_unless_shuffled() -> None:
     ids = [f"q{n}" for n in range(10)]
     assert draw_for_attempt(ids, None, False, random.Random(3)) == ids
     drawn = draw_for_attempt(ids, 4, False, random.Random(3))
-    assert len(drawn) == 4 and drawn == sorted(drawn, key=ids.index)
+    assert len(drawn) == 4
+    assert drawn == sorted(drawn, key=ids.index)
     shuffled = draw_for_attempt(ids, None, True, random.Random(3))
-    assert sorted(shuffled) == sorted(ids) and shuffled != ids
+    assert sorted(shuffled) == sorted(ids)
+    assert shuffled != ids
 
 
 def test_gradebook_status_and_best_attempt() -> None:

@@ -22,16 +22,18 @@ Decisions recorded here:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import Question, load_bank
+from quizapp.core.bank import Bank, BankQuestion
 from quizapp.core.grading import Verdict, expected_text, grade, normalise, order_response
 
-BANK = load_bank(DEFAULT_BANK_DIR)
-QUESTIONS = BANK.by_id()
+Questions = dict[str, BankQuestion]
+#: A question and a response to it.
+Case = tuple[BankQuestion, str]
 
 # (question id, response, accepted?, flagged as a typo?)
 TABLE: list[tuple[str, str, bool, bool]] = [
@@ -266,55 +268,59 @@ TABLE: list[tuple[str, str, bool, bool]] = [
 
 @pytest.mark.parametrize(("question_id", "response", "correct", "near_miss"), TABLE)
 def test_real_world_phrasings(
-    question_id: str, response: str, correct: bool, near_miss: bool
+    question_id: str, response: str, correct: bool, near_miss: bool, by_id: Questions
 ) -> None:
-    verdict = grade(QUESTIONS[question_id], response)
+    verdict = grade(by_id[question_id], response)
     assert (verdict.correct, verdict.near_miss) == (correct, near_miss)
 
 
-def test_number_words_side_by_side_are_not_added_up() -> None:
+def test_number_words_side_by_side_are_not_added_up(by_id: Questions) -> None:
     """Reading "ten two" as twelve would accept a wrong answer: the parser adds the words."""
-    assert not grade(QUESTIONS["vote-cc-leaders-at-meeting"], "ten two").correct
+    assert not grade(by_id["vote-cc-leaders-at-meeting"], "ten two").correct
 
 
-def test_the_table_is_large_and_drawn_from_the_bank() -> None:
+def test_the_table_is_large_and_drawn_from_the_bank(by_id: Questions) -> None:
     assert len(TABLE) >= 70
-    assert {row[0] for row in TABLE} <= QUESTIONS.keys()
-    kinds = {QUESTIONS[row[0]].kind for row in TABLE}
+    assert {row[0] for row in TABLE} <= by_id.keys()
+    kinds = {by_id[row[0]].kind for row in TABLE}
     assert kinds >= {"short", "cloze", "choice", "number", "date"}
-    assert any(row[2] for row in TABLE) and any(not row[2] for row in TABLE)
+    assert any(row[2] for row in TABLE)
+    assert any(not row[2] for row in TABLE)
 
 
 # --- Order questions ---------------------------------------------------------------
 
-ORDER = QUESTIONS["date-order-1917-to-1991"]
+
+@pytest.fixture(scope="module")
+def order(by_id: Questions) -> BankQuestion:
+    return by_id["date-order-1917-to-1991"]
 
 
-def test_order_in_the_right_order_is_correct() -> None:
-    assert grade(ORDER, order_response(ORDER.answer)).correct
+def test_order_in_the_right_order_is_correct(order: BankQuestion) -> None:
+    assert grade(order, order_response(order.answer)).correct
 
 
-def test_order_ignores_case_and_spacing_of_items() -> None:
-    items = [f"  {item.upper()} " for item in ORDER.answer]
-    assert grade(ORDER, order_response(items)).correct
+def test_order_ignores_case_and_spacing_of_items(order: BankQuestion) -> None:
+    items = [f"  {item.upper()} " for item in order.answer]
+    assert grade(order, order_response(items)).correct
 
 
-def test_order_with_one_swap_is_wrong() -> None:
-    items = list(ORDER.answer)
+def test_order_with_one_swap_is_wrong(order: BankQuestion) -> None:
+    items = list(order.answer)
     items[1], items[2] = items[2], items[1]
-    assert not grade(ORDER, order_response(items)).correct
+    assert not grade(order, order_response(items)).correct
 
 
-def test_order_reversed_or_short_is_wrong() -> None:
-    assert not grade(ORDER, order_response(reversed(ORDER.answer))).correct
-    assert not grade(ORDER, order_response(ORDER.answer[:-1])).correct
+def test_order_reversed_or_short_is_wrong(order: BankQuestion) -> None:
+    assert not grade(order, order_response(reversed(order.answer))).correct
+    assert not grade(order, order_response(order.answer[:-1])).correct
 
 
 # --- The verdict itself ------------------------------------------------------------
 
 
-def test_verdict_shows_the_canonical_answer_and_a_label() -> None:
-    question = QUESTIONS["fig-trotsky-fortress"]
+def test_verdict_shows_the_canonical_answer_and_a_label(by_id: Questions) -> None:
+    question = by_id["fig-trotsky-fortress"]
     typo = grade(question, "Trotksy")
     assert typo.expected == expected_text(question) == "Trotsky"
     assert typo.label == "Correct, but check the spelling"
@@ -324,14 +330,15 @@ def test_verdict_shows_the_canonical_answer_and_a_label() -> None:
 
 
 @pytest.mark.parametrize("response", ["", "   ", "\n"])
-def test_a_blank_response_is_wrong_with_a_message(response: str) -> None:
-    verdict = grade(QUESTIONS["fig-trotsky-fortress"], response)
-    assert not verdict.correct and verdict.message
+def test_a_blank_response_is_wrong_with_a_message(response: str, by_id: Questions) -> None:
+    verdict = grade(by_id["fig-trotsky-fortress"], response)
+    assert not verdict.correct
+    assert verdict.message
 
 
-def test_unreadable_numbers_and_dates_say_so() -> None:
-    assert "number" in grade(QUESTIONS["vote-rifles-number"], "lots").message
-    assert "date" in grade(QUESTIONS["date-lenin-death"], "ages ago").message
+def test_unreadable_numbers_and_dates_say_so(by_id: Questions) -> None:
+    assert "number" in grade(by_id["vote-rifles-number"], "lots").message
+    assert "date" in grade(by_id["date-lenin-death"], "ages ago").message
 
 
 def test_normalise_ignores_case_accents_punctuation_articles_and_spacing() -> None:
@@ -339,35 +346,49 @@ def test_normalise_ignores_case_accents_punctuation_articles_and_spacing() -> No
     assert normalise("Zinóviev & Kámenev") == "zinoviev and kamenev"
 
 
-def test_a_very_long_response_does_not_crash() -> None:
-    for question in BANK.questions:
+def test_a_very_long_response_does_not_crash(bank: Bank) -> None:
+    for question in bank.questions:
         assert isinstance(grade(question, "9" * 5000), Verdict)
 
 
 # --- Properties --------------------------------------------------------------------
 
 
-def _right_answers(question: Question) -> list[str]:
+def _right_answers(question: BankQuestion) -> list[str]:
     if question.kind == "order":
         return [order_response(question.answer)]
     return [str(question.answer), *question.accepted]
 
 
-def _wrong_answers(question: Question) -> list[str]:
+def _wrong_answers(question: BankQuestion, pool: Iterable[BankQuestion]) -> list[str]:
     """Other questions' answers of the same kind that are wrong here."""
     others = {
         answer
-        for other in BANK.questions
+        for other in pool
         if other.kind == question.kind and other.id != question.id
         for answer in _right_answers(other)
     }
     return sorted(answer for answer in others if not grade(question, answer).correct)
 
 
-BANK_ANSWERS = [(q, answer) for q in BANK.questions for answer in _right_answers(q)]
-RIGHT = BANK_ANSWERS + [(QUESTIONS[qid], text) for qid, text, correct, _ in TABLE if correct]
-WRONG = [(q, answer) for q in BANK.questions for answer in _wrong_answers(q)]
-WRONG += [(QUESTIONS[qid], response) for qid, response, correct, _ in TABLE if not correct]
+@pytest.fixture(scope="module")
+def bank_answers(bank: Bank) -> list[Case]:
+    """Every answer the bank itself gives, with its question."""
+    return [(q, answer) for q in bank.questions for answer in _right_answers(q)]
+
+
+@pytest.fixture(scope="module")
+def right(bank_answers: list[Case], by_id: Questions) -> list[Case]:
+    """Right answers: the bank's own, and the table's accepted phrasings."""
+    return bank_answers + [(by_id[qid], text) for qid, text, correct, _ in TABLE if correct]
+
+
+@pytest.fixture(scope="module")
+def wrong(bank: Bank, by_id: Questions) -> list[Case]:
+    """Wrong answers: other questions' answers, and the table's rejected phrasings."""
+    cases = [(q, answer) for q in bank.questions for answer in _wrong_answers(q, bank.questions)]
+    return cases + [(by_id[qid], text) for qid, text, correct, _ in TABLE if not correct]
+
 
 NOISES = {
     "upper": str.upper,
@@ -386,7 +407,7 @@ NOISES = {
 }
 
 
-def _add_noise(question: Question, text: str, noises: list[str]) -> str:
+def _add_noise(question: BankQuestion, text: str, noises: list[str]) -> str:
     """Apply the noise to the whole response, or to each item of an ordering."""
     def noisy(part: str) -> str:
         for name in noises:
@@ -401,38 +422,44 @@ def _add_noise(question: Question, text: str, noises: list[str]) -> str:
 noise_lists = st.lists(st.sampled_from(sorted(NOISES)), min_size=1, max_size=4)
 
 
-@given(st.sampled_from(BANK.questions), st.text())
-def test_grade_never_raises(question: Question, response: str) -> None:
+@given(data=st.data(), response=st.text())
+def test_grade_never_raises(bank: Bank, data: st.DataObject, response: str) -> None:
+    question = data.draw(st.sampled_from(bank.questions))
     verdict = grade(question, response)
     assert isinstance(verdict, Verdict)
     assert verdict.correct or not verdict.near_miss
 
 
-@given(st.sampled_from(BANK.questions), st.text(alphabet="0123456789 ,.:/-apmtoh", max_size=30))
-def test_grade_never_raises_on_number_and_date_shapes(question: Question, response: str) -> None:
+@given(data=st.data(), response=st.text(alphabet="0123456789 ,.:/-apmtoh", max_size=30))
+def test_grade_never_raises_on_number_and_date_shapes(
+    bank: Bank, data: st.DataObject, response: str
+) -> None:
+    question = data.draw(st.sampled_from(bank.questions))
     assert isinstance(grade(question, response), Verdict)
 
 
-def test_every_question_has_wrong_answers_to_try() -> None:
-    assert len(WRONG) > len(BANK.questions) * 5
-    assert {question.kind for question, _ in WRONG} == {q.kind for q in BANK.questions}
+def test_every_question_has_wrong_answers_to_try(bank: Bank, wrong: list[Case]) -> None:
+    assert len(wrong) > len(bank.questions) * 5
+    assert {question.kind for question, _ in wrong} == {q.kind for q in bank.questions}
 
 
-@given(st.sampled_from(WRONG), noise_lists)
+@given(data=st.data(), noises=noise_lists)
 def test_noise_never_turns_a_wrong_answer_right(
-    case: tuple[Question, str], noises: list[str]
+    wrong: list[Case], data: st.DataObject, noises: list[str]
 ) -> None:
-    question, wrong = case
-    assert not grade(question, _add_noise(question, wrong, noises)).correct
+    question, answer = data.draw(st.sampled_from(wrong))
+    assert not grade(question, _add_noise(question, answer, noises)).correct
 
 
-@given(st.sampled_from(RIGHT), noise_lists)
-def test_noise_keeps_a_right_answer_right(case: tuple[Question, str], noises: list[str]) -> None:
-    question, right = case
-    assert grade(question, _add_noise(question, right, noises)).correct
+@given(data=st.data(), noises=noise_lists)
+def test_noise_keeps_a_right_answer_right(
+    right: list[Case], data: st.DataObject, noises: list[str]
+) -> None:
+    question, answer = data.draw(st.sampled_from(right))
+    assert grade(question, _add_noise(question, answer, noises)).correct
 
 
-def test_every_answer_in_the_bank_is_accepted_as_written() -> None:
-    for question, answer in BANK_ANSWERS:
+def test_every_answer_in_the_bank_is_accepted_as_written(bank_answers: list[Case]) -> None:
+    for question, answer in bank_answers:
         verdict = grade(question, answer)
         assert (verdict.correct, verdict.near_miss) == (True, False), (question.id, answer)

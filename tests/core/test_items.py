@@ -167,7 +167,8 @@ def test_negative_discrimination_replaces_the_low_flag() -> None:
     # A miskeyed question: the three who did best elsewhere all "got it wrong".
     miskeyed = [attempt(marks) for marks in ("0111", "0111", "0110", "1100", "1000", "1000")]
     q1 = by_id(analyse_items(miskeyed))["q1"]
-    assert q1.discrimination is not None and q1.discrimination < 0
+    assert q1.discrimination is not None
+    assert q1.discrimination < 0
     assert q1.upper_lower == -1.0
     assert FLAG_NEGATIVE_DISCRIMINATION in q1.flags
     assert FLAG_LOW_DISCRIMINATION not in q1.flags

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from fsrs import Rating, State
 
 from quizapp.core.readiness import (
     FINISH_NEW_DAYS_BEFORE,
@@ -18,7 +19,7 @@ from quizapp.core.readiness import (
     readiness_history,
     recall_probability,
 )
-from quizapp.core.scheduling import CardState, Grade, review
+from quizapp.core.scheduling import CardState, review
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 # FSRS-6 default decay w[20]; retrievability R(t) = (1 + FACTOR * t / S) ** -DECAY,
@@ -32,7 +33,7 @@ def hand_recall(stability: float, days: int) -> float:
 
 
 def studied(stability: float, last_review: datetime = NOW) -> CardState:
-    return CardState(state=2, step=None, stability=stability, difficulty=5.0,
+    return CardState(state=State.Review.value, step=None, stability=stability, difficulty=5.0,
                      due=last_review + timedelta(days=stability), last_review=last_review)
 
 
@@ -66,7 +67,7 @@ def test_readiness_averages_the_scope_with_unstudied_as_zero() -> None:
 def test_studying_raises_readiness() -> None:
     exam = NOW + timedelta(days=7)
     before = readiness({"a": None}, exam).score
-    after = readiness({"a": review(None, Grade.GOOD, NOW)}, exam).score
+    after = readiness({"a": review(None, Rating.Good, NOW)}, exam).score
     assert after > before
 
 
@@ -107,7 +108,7 @@ def test_exam_starts_at_nine_local_time() -> None:
 
 def test_history_uses_the_state_as_of_each_day() -> None:
     exam = NOW + timedelta(days=20)
-    first = review(None, Grade.GOOD, NOW)
+    first = review(None, Rating.Good, NOW)
     days = [NOW.date() - timedelta(days=1), NOW.date()]
     history = readiness_history({"a": [(NOW, first)]}, ["a", "b"], days, exam, "UTC")
     assert history[0] == (days[0], 0.0)

@@ -1,18 +1,17 @@
-"""Scheduling policy over fsrs: replay, intervals, proposals, the queue, the study day."""
+"""Scheduling policy over fsrs: replay, intervals, proposals, the queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from fsrs import Rating
 
 from quizapp.core.scheduling import (
     CardState,
-    Grade,
     Limits,
     PastReview,
     QueueCard,
-    day_start,
     format_interval,
     is_leech,
     next_intervals,
@@ -20,26 +19,24 @@ from quizapp.core.scheduling import (
     propose_grade,
     rebuild,
     review,
-    streak,
-    study_day,
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_a_new_card_good_goes_to_the_next_learning_step() -> None:
-    state = review(None, Grade.GOOD, NOW)
+    state = review(None, Rating.Good, NOW)
     assert state.last_review == NOW
     assert state.due == NOW + timedelta(minutes=10)
 
 
 def test_easy_graduates_a_new_card_for_days() -> None:
-    state = review(None, Grade.EASY, NOW)
+    state = review(None, Rating.Easy, NOW)
     assert state.due - NOW >= timedelta(days=1)
 
 
 def test_replaying_the_log_gives_the_same_state() -> None:
-    grades = [Grade.GOOD, Grade.GOOD, Grade.AGAIN, Grade.HARD, Grade.GOOD, Grade.EASY]
+    grades = [Rating.Good, Rating.Good, Rating.Again, Rating.Hard, Rating.Good, Rating.Easy]
     state: CardState | None = None
     log = []
     moment = NOW
@@ -52,18 +49,18 @@ def test_replaying_the_log_gives_the_same_state() -> None:
 
 
 def test_intervals_grow_from_again_to_easy() -> None:
-    state = review(review(None, Grade.GOOD, NOW), Grade.GOOD, NOW + timedelta(minutes=10))
+    state = review(review(None, Rating.Good, NOW), Rating.Good, NOW + timedelta(minutes=10))
     later = NOW + timedelta(days=3)
     intervals = next_intervals(state, later)
-    assert intervals[Grade.AGAIN] < intervals[Grade.HARD] <= intervals[Grade.GOOD]
-    assert intervals[Grade.GOOD] < intervals[Grade.EASY]
+    assert intervals[Rating.Again] < intervals[Rating.Hard] <= intervals[Rating.Good]
+    assert intervals[Rating.Good] < intervals[Rating.Easy]
 
 
 def test_higher_retention_means_shorter_intervals() -> None:
-    state = review(None, Grade.EASY, NOW)
+    state = review(None, Rating.Easy, NOW)
     later = state.due
-    relaxed = next_intervals(state, later, 0.8)[Grade.GOOD]
-    strict = next_intervals(state, later, 0.97)[Grade.GOOD]
+    relaxed = next_intervals(state, later, 0.8)[Rating.Good]
+    strict = next_intervals(state, later, 0.97)[Rating.Good]
     assert strict < relaxed
 
 
@@ -78,10 +75,10 @@ def test_interval_labels(interval: timedelta, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("correct", "near_miss", "seconds", "grade"),
-    [(False, False, 3, Grade.AGAIN), (True, True, 3, Grade.HARD), (True, False, 40, Grade.HARD),
-     (True, False, 3, Grade.EASY), (True, False, 12, Grade.GOOD)],
+    [(False, False, 3, Rating.Again), (True, True, 3, Rating.Hard), (True, False, 40, Rating.Hard),
+     (True, False, 3, Rating.Easy), (True, False, 12, Rating.Good)],
 )
-def test_proposed_grade(correct: bool, near_miss: bool, seconds: float, grade: Grade) -> None:
+def test_proposed_grade(correct: bool, near_miss: bool, seconds: float, grade: Rating) -> None:
     assert propose_grade(correct, near_miss, seconds) == grade
 
 
@@ -122,19 +119,3 @@ def test_review_limit_holds_back_reviews_but_not_learning() -> None:
     started = [_card("r", -5), _card("l", -1, learning=True)]
     assert pick_next(started, [], Limits(0, 0), NOW) == ("l", False)
 
-
-def test_the_day_rolls_over_at_local_midnight() -> None:
-    late_evening_in_new_york = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-    assert study_day(late_evening_in_new_york, "America/New_York") == date(2026, 11, 23)
-    assert study_day(late_evening_in_new_york, "UTC") == date(2026, 11, 24)
-    start = day_start(late_evening_in_new_york, "America/New_York")
-    assert start == datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
-    assert day_start(NOW, "Not/AZone") == datetime(2026, 11, 23, tzinfo=UTC)
-
-
-def test_streak_counts_back_from_today_or_yesterday() -> None:
-    today = date(2026, 11, 23)
-    days = {today - timedelta(days=n) for n in (1, 2, 3, 5)}
-    assert streak(days, today) == 3
-    assert streak(days | {today}, today) == 4
-    assert streak({today - timedelta(days=2)}, today) == 0

@@ -59,7 +59,8 @@ def test_heat_levels_are_relative_to_the_busiest_day() -> None:
 def test_calendar_weeks_run_monday_to_sunday_and_end_with_this_week() -> None:
     wednesday = date(2026, 11, 25)
     weeks = calendar_weeks({wednesday: 4, date(2026, 11, 16): 2}, wednesday, weeks=2)
-    assert len(weeks) == 2 and all(len(week) == 7 for week in weeks)
+    assert len(weeks) == 2
+    assert all(len(week) == 7 for week in weeks)
     assert weeks[0][0] == HeatCell(date(2026, 11, 16), 2, 2)
     assert weeks[1][0] == HeatCell(date(2026, 11, 23), 0, 0)
     assert weeks[1][2] == HeatCell(wednesday, 4, 4)
@@ -146,7 +147,8 @@ def test_mastery_counts_states_and_bands_with_unstarted_as_new() -> None:
         ("events", 2, 45.0), ("events", 3, 2.5), ("events", 2, 3.0),
     ]
     dates, events = mastery_by_category(questions, ("dates", "events"))
-    assert dates.category == "dates" and dates.total == 4
+    assert dates.category == "dates"
+    assert dates.total == 4
     assert dates.by_state == {0: 2, 1: 1, 2: 1, 3: 0}
     assert dates.by_band == {NOT_STARTED: 2, "Under 1 day": 1, "1 to 7 days": 0,
                              "7 to 30 days": 1, "Over 30 days": 0}
