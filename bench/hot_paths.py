@@ -47,8 +47,10 @@ def timed(label: str, runs: int, action: Callable[[], object]) -> None:
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     p95 = samples[max(int(len(samples) * 0.95) - 1, 0)]
-    print(f"{label:<46} median {statistics.median(samples):8.3f} ms   p95 {p95:8.3f} ms"
-          f"   ({runs} runs)")
+    print(
+        f"{label:<46} median {statistics.median(samples):8.3f} ms   p95 {p95:8.3f} ms"
+        f"   ({runs} runs)"
+    )
 
 
 def main() -> None:
@@ -65,21 +67,38 @@ def main() -> None:
     timed(f"grade {per_call} responses", 10, grade_all)
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": True,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"},
-                         instance_path=folder)
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            },
+            instance_path=folder,
+        )
         client = app.test_client()
         register(client)
         timed("GET /study/ (next card)", 50, lambda: client.get("/study/"))
 
         def one_review() -> None:
             front = client.get("/study/").get_data(as_text=True)
-            data = {"csrf_token": csrf_token(front), "question_id": hidden(front, "question_id"),
-                    "presentation": hidden(front, "presentation"), "flip": "1"}
+            data = {
+                "csrf_token": csrf_token(front),
+                "question_id": hidden(front, "question_id"),
+                "presentation": hidden(front, "presentation"),
+                "flip": "1",
+            }
             back = client.post("/study/answer", data=data).get_data(as_text=True)
-            client.post("/study/review", data={**data, "csrf_token": csrf_token(back),
-                                               "rating": "3", "response": "",
-                                               "duration_ms": "1000"})
+            client.post(
+                "/study/review",
+                data={
+                    **data,
+                    "csrf_token": csrf_token(back),
+                    "rating": "3",
+                    "response": "",
+                    "duration_ms": "1000",
+                },
+            )
 
         timed("show, flip and rate one card", 40, one_review)
         timed("GET / (dashboard)", 50, lambda: client.get("/"))
@@ -97,30 +116,44 @@ def teacher_pages(app: Flask, students: int = 30, questions: int = 10) -> None:
         teacher.set_password(PASSWORD)
         db.session.add(teacher)
         db.session.flush()
-        school_class = SchoolClass(teacher_id=teacher.id, name="Bench", join_code="BENCH23",
-                                   exam_date=(now + timedelta(days=14)).date())
+        school_class = SchoolClass(
+            teacher_id=teacher.id,
+            name="Bench",
+            join_code="BENCH23",
+            exam_date=(now + timedelta(days=14)).date(),
+        )
         ids = list(db.session.scalars(select(Question.id).limit(questions)))
         quiz_set = QuizSet(teacher_id=teacher.id, title="Bench set", question_ids=ids)
         db.session.add_all([school_class, quiz_set])
         db.session.flush()
-        assignment = Assignment(class_id=school_class.id, quiz_set_id=quiz_set.id,
-                                opens_at=now - timedelta(days=2), due_at=now + timedelta(days=2))
+        assignment = Assignment(
+            class_id=school_class.id,
+            quiz_set_id=quiz_set.id,
+            opens_at=now - timedelta(days=2),
+            due_at=now + timedelta(days=2),
+        )
         db.session.add(assignment)
         db.session.flush()
         rng = random.Random(7)
         for n in range(students):
-            student = User(username=f"bench-{n}", display_name=f"Student {n}",
-                           password_hash="x")
+            student = User(username=f"bench-{n}", display_name=f"Student {n}", password_hash="x")
             db.session.add(student)
             db.session.flush()
             db.session.add(Membership(class_id=school_class.id, user_id=student.id))
-            attempt = QuizAttempt(user_id=student.id, title="Bench set", question_ids=ids,
-                                  assignment_id=assignment.id, attempt_number=1,
-                                  started_at=now - timedelta(hours=1), finished_at=now)
+            attempt = QuizAttempt(
+                user_id=student.id,
+                title="Bench set",
+                question_ids=ids,
+                assignment_id=assignment.id,
+                attempt_number=1,
+                started_at=now - timedelta(hours=1),
+                finished_at=now,
+            )
             for position, qid in enumerate(ids, start=1):
                 right = rng.random() < 0.3 + n / students * 0.6
-                attempt.answers.append(QuizAnswer(position=position, question_id=qid,
-                                                  response="x", correct=right))
+                attempt.answers.append(
+                    QuizAnswer(position=position, question_id=qid, response="x", correct=right)
+                )
             attempt.score = sum(answer.correct for answer in attempt.answers)
             db.session.add(attempt)
         db.session.commit()
@@ -131,15 +164,24 @@ def teacher_pages(app: Flask, students: int = 30, questions: int = 10) -> None:
     book = client.get(f"/teach/assignments/{assignment_id}")
     assert book.status_code == 200, book.status_code
     assert book.get_data(as_text=True).count("data-student=") == students, (
-        "the gradebook did not list the class")
-    timed(f"GET gradebook {label}", 20,
-          lambda: client.get(f"/teach/assignments/{assignment_id}"))
-    timed(f"GET item analysis {label}", 20,
-          lambda: client.get(f"/teach/assignments/{assignment_id}/items"))
-    timed(f"GET class readiness ({students} students)", 20,
-          lambda: client.get(f"/teach/classes/{class_id}/readiness"))
-    timed("GET class gradebook CSV", 20,
-          lambda: client.get(f"/teach/classes/{class_id}/gradebook.csv"))
+        "the gradebook did not list the class"
+    )
+    timed(f"GET gradebook {label}", 20, lambda: client.get(f"/teach/assignments/{assignment_id}"))
+    timed(
+        f"GET item analysis {label}",
+        20,
+        lambda: client.get(f"/teach/assignments/{assignment_id}/items"),
+    )
+    timed(
+        f"GET class readiness ({students} students)",
+        20,
+        lambda: client.get(f"/teach/classes/{class_id}/readiness"),
+    )
+    timed(
+        "GET class gradebook CSV",
+        20,
+        lambda: client.get(f"/teach/classes/{class_id}/gradebook.csv"),
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,10 @@ def create_app(
 
     startup.install_sqlite_pragmas()
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = startup.engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-        app.config["DATABASE_BUSY_TIMEOUT"])
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["DATABASE_BUSY_TIMEOUT"],
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)

@@ -69,8 +69,11 @@ def users_create(username: str, display_name: str | None, teacher: bool, passwor
         raise click.ClickException(f"username '{username}' is taken")
     if len(password) < 8:
         raise click.ClickException("the password needs at least 8 characters")
-    user = User(username=username, display_name=display_name or username,
-                role="teacher" if teacher else "student")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role="teacher" if teacher else "student",
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -122,10 +125,19 @@ DEMO_CLASS_MAX = 12
 @click.command("demo")
 @with_appcontext
 @click.option("--username", default="demo", show_default=True, help="The demo account's name.")
-@click.option("--password", default="demo-password", show_default=True,
-              help="The demo account's password (8 characters at least).")
-@click.option("--days", default=28, show_default=True, type=click.IntRange(1, 365),
-              help="Days of study history to simulate, ending yesterday.")
+@click.option(
+    "--password",
+    default="demo-password",
+    show_default=True,
+    help="The demo account's password (8 characters at least).",
+)
+@click.option(
+    "--days",
+    default=28,
+    show_default=True,
+    type=click.IntRange(1, 365),
+    help="Days of study history to simulate, ending yesterday.",
+)
 def demo_command(username: str, password: str, days: int) -> None:
     """Create (or recreate) a demo student with a few weeks of review history."""
     from quizapp.demo.student import create_demo_student  # the seeders load only when asked
@@ -142,12 +154,20 @@ def demo_command(username: str, password: str, days: int) -> None:
 @click.command("demo-class")
 @with_appcontext
 @click.option("--teacher", default="demo-teacher", show_default=True)
-@click.option("--password", default="demo-password", show_default=True,
-              help="The password of the teacher and of every student (8 characters at least).")
-@click.option("--students", default=10, show_default=True,
-              type=click.IntRange(2, DEMO_CLASS_MAX))
-@click.option("--days", default=10, show_default=True, type=click.IntRange(1, 60),
-              help="Days of study history to simulate for each student.")
+@click.option(
+    "--password",
+    default="demo-password",
+    show_default=True,
+    help="The password of the teacher and of every student (8 characters at least).",
+)
+@click.option("--students", default=10, show_default=True, type=click.IntRange(2, DEMO_CLASS_MAX))
+@click.option(
+    "--days",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 60),
+    help="Days of study history to simulate for each student.",
+)
 def demo_class_command(teacher: str, password: str, students: int, days: int) -> None:
     """Create (or recreate) a demo teacher, class, quiz sets, assignments and results."""
     from quizapp.demo.classroom import create_demo_class
@@ -157,8 +177,10 @@ def demo_class_command(teacher: str, password: str, students: int, days: int) ->
     teacher = teacher.strip().lower()
     usernames = create_demo_class(teacher, password, students, days)
     click.echo(f"demo class ready: {students} students with {days} days of study each")
-    click.echo(f"teacher: {teacher} / {password}; students: {usernames[0]} ... "
-               f"{usernames[-1]}, same password")
+    click.echo(
+        f"teacher: {teacher} / {password}; students: {usernames[0]} ... "
+        f"{usernames[-1]}, same password"
+    )
 
 
 def register_commands(app: Flask) -> None:

@@ -36,7 +36,7 @@ def database_url(instance_path: str) -> str:
         return f"sqlite:///{Path(instance_path) / 'quizapp.sqlite3'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -109,12 +109,20 @@ class Question(db.Model):
         """The pure-core question, so views can use the core's logic on it."""
         answer = tuple(self.answer) if isinstance(self.answer, list) else self.answer
         return BankQuestion(
-            id=self.id, kind=self.kind, category=self.category, prompt=self.prompt,
-            answer=answer, source=self.source, evidence=self.evidence,
-            explanation=self.explanation, tags=tuple(self.tags),
-            accepted=tuple(self.accepted or ()), choices=tuple(self.choices or ()),
+            id=self.id,
+            kind=self.kind,
+            category=self.category,
+            prompt=self.prompt,
+            answer=answer,
+            source=self.source,
+            evidence=self.evidence,
+            explanation=self.explanation,
+            tags=tuple(self.tags),
+            accepted=tuple(self.accepted or ()),
+            choices=tuple(self.choices or ()),
             more_evidence=tuple(Evidence(**item) for item in self.more_evidence or ()),
-            note=self.note, file=self.file,
+            note=self.note,
+            file=self.file,
         )
 
 
@@ -179,8 +187,10 @@ class LoginFailure(db.Model):
     """A failed sign-in, kept briefly so repeated guessing can be slowed down."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_username_at", "username", "failed_at"),
-                      Index("ix_login_failures_address_at", "address", "failed_at"))
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "failed_at"),
+        Index("ix_login_failures_address_at", "address", "failed_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(40))
@@ -192,8 +202,10 @@ class Card(db.Model):
     """One student's memory state for one question (FSRS), rebuilt-able from its reviews."""
 
     __tablename__ = "cards"
-    __table_args__ = (UniqueConstraint("user_id", "question_id"),
-                      Index("ix_cards_user_due", "user_id", "due"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "question_id"),
+        Index("ix_cards_user_due", "user_id", "due"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -214,8 +226,14 @@ class Card(db.Model):
         """The FSRS state for the core; None for a card in the deck but never reviewed."""
         if self.reps == 0:
             return None
-        return CardState(state=self.state, step=self.step, stability=self.stability,
-                         difficulty=self.difficulty, due=self.due, last_review=self.last_review)
+        return CardState(
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
 
     reviews: Mapped[list[Review]] = relationship(
         back_populates="card", order_by="Review.reviewed_at", cascade="all, delete-orphan"
@@ -230,8 +248,10 @@ class Review(db.Model):
     """
 
     __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("card_id", "presentation"),
-                      Index("ix_reviews_user_time", "user_id", "reviewed_at"))
+    __table_args__ = (
+        UniqueConstraint("card_id", "presentation"),
+        Index("ix_reviews_user_time", "user_id", "reviewed_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
@@ -258,8 +278,10 @@ class QuizAttempt(db.Model):
     """
 
     __tablename__ = "quiz_attempts"
-    __table_args__ = (Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
-                      UniqueConstraint("assignment_id", "user_id", "attempt_number"))
+    __table_args__ = (
+        Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
+        UniqueConstraint("assignment_id", "user_id", "attempt_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -274,7 +296,8 @@ class QuizAttempt(db.Model):
     # server's deadline when the set has a time limit. The unique number per
     # assignment and student is what makes the attempt limit hold under replay.
     assignment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
     attempt_number: Mapped[int | None] = mapped_column(Integer)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     late: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -343,8 +366,7 @@ class SchoolClass(db.Model):
     __tablename__ = "classes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                            index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -356,7 +378,8 @@ class SchoolClass(db.Model):
 
     teacher: Mapped[User] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="school_class", cascade="all, delete-orphan")
+        back_populates="school_class", cascade="all, delete-orphan"
+    )
 
 
 class Membership(db.Model):
@@ -364,10 +387,12 @@ class Membership(db.Model):
 
     __tablename__ = "class_members"
 
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"),
-                                          primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True, index=True)
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     school_class: Mapped[SchoolClass] = relationship(back_populates="memberships")
@@ -384,8 +409,7 @@ class QuizSet(db.Model):
     __tablename__ = "quiz_sets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                            index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     instructions: Mapped[str] = mapped_column(Text, default="")
     question_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -404,10 +428,10 @@ class Assignment(db.Model):
     __tablename__ = "assignments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"),
-                                          index=True)
-    quiz_set_id: Mapped[int] = mapped_column(ForeignKey("quiz_sets.id", ondelete="CASCADE"),
-                                             index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    quiz_set_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_sets.id", ondelete="CASCADE"), index=True
+    )
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accept_late: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -27,7 +27,6 @@ from quizapp.extensions import db
 REPO_BANK = DEFAULT_BANK_DIR
 
 
-
 @pytest.fixture(scope="session")
 def clock() -> TestClock:
     """The clock every test app reads; a test that moves it must put it back (``pinned_clock``)."""
@@ -109,9 +108,7 @@ def bank_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app_factory(
-    fresh_database_url: str, tmp_path: Path
-) -> Iterator[Callable[..., Flask]]:
+def app_factory(fresh_database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """Build apps on one fresh database; each gets disposed at the end."""
     made: list[Flask] = []
 

@@ -25,9 +25,17 @@ def test_usernames_are_unique_regardless_of_case(client: FlaskClient, app: Flask
     username = register(client)
     logout(client)
     token = csrf_token(client.get("/register").get_data(as_text=True))
-    response = client.post("/register", data={
-        "csrf_token": token, "username": username.upper(), "display_name": "Someone",
-        "password": PASSWORD, "confirm": PASSWORD, "timezone": "UTC"})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": username.upper(),
+            "display_name": "Someone",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "timezone": "UTC",
+        },
+    )
     assert response.status_code == 200
     assert "That username is taken" in response.get_data(as_text=True)
 
@@ -37,9 +45,17 @@ def test_a_bad_form_re_renders_with_messages_and_creates_nothing(
 ) -> None:
     username = unique_name()
     token = csrf_token(client.get("/register").get_data(as_text=True))
-    response = client.post("/register", data={
-        "csrf_token": token, "username": username, "display_name": "X",
-        "password": "short", "confirm": "other", "timezone": "UTC"})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": username,
+            "display_name": "X",
+            "password": "short",
+            "confirm": "other",
+            "timezone": "UTC",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Field must be between 8 and 200 characters long." in page
@@ -123,16 +139,18 @@ def test_one_address_spraying_many_accounts_is_throttled(app: Flask) -> None:
     assert login(sprayer, unique_name("nobody"), "wrong password").status_code == 429
 
 
-def sign_in_from(client: FlaskClient, username: str, password: str, forwarded_for: str
-                 ) -> int:
+def sign_in_from(client: FlaskClient, username: str, password: str, forwarded_for: str) -> int:
     """Sign in with an X-Forwarded-For header, as a proxy (or a forger) would send."""
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", headers={"X-Forwarded-For": forwarded_for}, data={
-        "csrf_token": token, "username": username, "password": password}).status_code
+    return client.post(
+        "/login",
+        headers={"X-Forwarded-For": forwarded_for},
+        data={"csrf_token": token, "username": username, "password": password},
+    ).status_code
 
 
 def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
-    app_factory: Callable[..., Flask]
+    app_factory: Callable[..., Flask],
 ) -> None:
     direct = app_factory().test_client()
     username = register(direct)
@@ -146,8 +164,13 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
 
 @pytest.mark.parametrize(
     ("next_url", "expected"),
-    [("https://elsewhere.example/", "/"), ("//elsewhere.example/x", "/"),
-     ("/\\elsewhere.example", "/"), ("javascript:alert(1)", "/"), ("/study/", "/study/")],
+    [
+        ("https://elsewhere.example/", "/"),
+        ("//elsewhere.example/x", "/"),
+        ("/\\elsewhere.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/study/", "/study/"),
+    ],
 )
 def test_next_only_redirects_inside_the_site(
     client: FlaskClient, next_url: str, expected: str
@@ -167,8 +190,13 @@ def test_protected_pages_send_visitors_to_sign_in(client: FlaskClient) -> None:
 
 def test_missing_or_forged_csrf_token_is_refused(client: FlaskClient, app: Flask) -> None:
     username = unique_name()
-    form = {"username": username, "display_name": "X", "password": PASSWORD,
-            "confirm": PASSWORD, "timezone": "UTC"}
+    form = {
+        "username": username,
+        "display_name": "X",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "timezone": "UTC",
+    }
     client.get("/register")
     assert client.post("/register", data=form).status_code == 400
     assert client.post("/register", data={**form, "csrf_token": "forged"}).status_code == 400
@@ -186,9 +214,17 @@ def test_logout_needs_a_post_with_a_token(client: FlaskClient) -> None:
 def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient) -> None:
     client.get("/register")
     token = csrf_token(client.get("/register").get_data(as_text=True))
-    response = client.post("/register", data={
-        "csrf_token": token, "username": unique_name(), "display_name": "X",
-        "password": PASSWORD, "confirm": PASSWORD, "timezone": "UTC"})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": unique_name(),
+            "display_name": "X",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "timezone": "UTC",
+        },
+    )
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -197,9 +233,16 @@ def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient) -> Non
 def test_settings_save_and_bad_values_re_render(client: FlaskClient, app: Flask) -> None:
     username = register(client)
     token = csrf_token(client.get("/settings").get_data(as_text=True))
-    good = {"csrf_token": token, "display_name": "Sasha", "timezone": "Europe/London",
-            "answer_mode": "flip", "desired_retention": "0.85", "new_per_day": "5",
-            "max_reviews_per_day": "100", "study_categories": ["dates", "slogans"]}
+    good = {
+        "csrf_token": token,
+        "display_name": "Sasha",
+        "timezone": "Europe/London",
+        "answer_mode": "flip",
+        "desired_retention": "0.85",
+        "new_per_day": "5",
+        "max_reviews_per_day": "100",
+        "study_categories": ["dates", "slogans"],
+    }
     assert client.post("/settings", data=good).status_code == 302
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
@@ -216,8 +259,9 @@ def test_settings_save_and_bad_values_re_render(client: FlaskClient, app: Flask)
 def test_users_cli_creates_teachers_and_promotes(app: Flask) -> None:
     runner = app.test_cli_runner()
     teacher, student = unique_name("teacher"), unique_name()
-    result = runner.invoke(args=["users", "create", teacher, "--teacher", "--password",
-                                 "longenough"])
+    result = runner.invoke(
+        args=["users", "create", teacher, "--teacher", "--password", "longenough"]
+    )
     assert result.exit_code == 0, result.output
     runner.invoke(args=["users", "create", student, "--password", "longenough"])
     again = runner.invoke(args=["users", "create", student, "--password", "longenough"])
@@ -225,8 +269,11 @@ def test_users_cli_creates_teachers_and_promotes(app: Flask) -> None:
     assert "is taken" in again.output
     runner.invoke(args=["users", "promote", student])
     with app.app_context():
-        roles = dict(db.session.execute(
-            select(User.username, User.role).where(User.username.in_([teacher, student]))).all())
+        roles = dict(
+            db.session.execute(
+                select(User.username, User.role).where(User.username.in_([teacher, student]))
+            ).all()
+        )
     assert roles == {teacher: "teacher", student: "teacher"}
 
 
@@ -251,9 +298,15 @@ def test_a_new_password_ends_every_other_session(app: Flask, client: FlaskClient
     register(client)
     thief = copy_of_session(app, client)
     page = client.get("/password").get_data(as_text=True)
-    response = client.post("/password", data={
-        "csrf_token": csrf_token(page), "current": PASSWORD, "password": "a new long secret",
-        "confirm": "a new long secret"})
+    response = client.post(
+        "/password",
+        data={
+            "csrf_token": csrf_token(page),
+            "current": PASSWORD,
+            "password": "a new long secret",
+            "confirm": "a new long secret",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/study/").status_code == 200
     assert thief.get("/study/").status_code == 302

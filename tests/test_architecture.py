@@ -15,8 +15,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "quizapp"
 #: The only modules allowed at the top of the package.
 TOP_LEVEL = {"__init__.py", "cli.py", "config.py", "extensions.py", "models.py"}
 #: Packages that hold a blueprint (one area of the site each).
-AREAS = {path.parent.name for path in PACKAGE.glob("*/__init__.py")
-         if "Blueprint(" in path.read_text()}
+AREAS = {
+    path.parent.name for path in PACKAGE.glob("*/__init__.py") if "Blueprint(" in path.read_text()
+}
 #: What an area may use of another area: its service layer, never its views or forms.
 PUBLIC_MODULES = {"service"}
 
@@ -37,8 +38,17 @@ def test_the_top_level_holds_only_the_factory_config_cli_models_and_extensions()
 
 
 def test_the_blueprint_areas_are_found() -> None:
-    assert {"auth", "bank", "study", "quiz", "exam", "progress", "assignments", "teach",
-            "home"} <= AREAS
+    assert {
+        "auth",
+        "bank",
+        "study",
+        "quiz",
+        "exam",
+        "progress",
+        "assignments",
+        "teach",
+        "home",
+    } <= AREAS
 
 
 def test_the_core_imports_no_web_database_or_file_format_library() -> None:
@@ -47,7 +57,8 @@ def test_the_core_imports_no_web_database_or_file_format_library() -> None:
         for module in imported_modules(path):
             assert not module.startswith(banned), f"{path.name} imports {module}"
             assert not module.startswith("quizapp.") or module.startswith("quizapp.core"), (
-                f"{path.name} imports {module}")
+                f"{path.name} imports {module}"
+            )
 
 
 def test_the_core_reads_no_files() -> None:
@@ -73,7 +84,8 @@ def area_dependencies() -> dict[str, set[str]]:
                     continue
                 if len(parts) > 2:
                     assert parts[2] in PUBLIC_MODULES, (
-                        f"{area}/{path.name} reaches into {module}: use its service")
+                        f"{area}/{path.name} reaches into {module}: use its service"
+                    )
                 graph[area].add(parts[1])
     return graph
 
@@ -102,6 +114,7 @@ def test_building_the_app_does_not_load_the_demo_seeders(seeder: str, tmp_path: 
         f" 'SECRET_KEY': 'x'}}, instance_path={str(tmp_path)!r})\n"
         f"print({seeder!r} in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

@@ -18,10 +18,12 @@ QUESTIONS = BANK.questions
 #: SHA-256 of the two source texts exactly as the user supplied them: the copies
 #: in questions/sources/ must stay byte for byte the user's documents.
 SUPPLIED_SOURCES = {
-    "october-revolution-coup-and-aftermath.txt":
-        "2e689176b17828c6bb4b8454f9fcab5d3301bc2788215c2c1f5d05cc44ed1325",
-    "october-revolution-timeline.txt":
-        "9fc5d18b60b989b5878042b8750f61cc5bb291cea45181c6b8e9754cf5b33c16",
+    "october-revolution-coup-and-aftermath.txt": (
+        "2e689176b17828c6bb4b8454f9fcab5d3301bc2788215c2c1f5d05cc44ed1325"
+    ),
+    "october-revolution-timeline.txt": (
+        "9fc5d18b60b989b5878042b8750f61cc5bb291cea45181c6b8e9754cf5b33c16"
+    ),
 }
 
 
@@ -46,8 +48,7 @@ def test_size_and_coverage() -> None:
 
 def test_timeline_questions_span_both_texts() -> None:
     spanning = [
-        q for q in QUESTIONS
-        if q.kind == "order" and len({e.source for e in q.all_evidence}) == 2
+        q for q in QUESTIONS if q.kind == "order" and len({e.source for e in q.all_evidence}) == 2
     ]
     assert len(spanning) >= 2
 
@@ -58,8 +59,10 @@ def test_both_texts_are_cited() -> None:
 
 
 def test_sources_are_the_users_documents_unchanged() -> None:
-    copies = {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-              for path in (DEFAULT_BANK_DIR / "sources").glob("*.txt")}
+    copies = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (DEFAULT_BANK_DIR / "sources").glob("*.txt")
+    }
     assert copies == SUPPLIED_SOURCES
 
 

@@ -44,8 +44,9 @@ def write_bank(root: Path, files: dict[str, Any]) -> Path:
     return root
 
 
-def problems_for(tmp_path: Path, *questions: dict[str, Any], file: str = "key-figures.yaml"
-                 ) -> list[Problem]:
+def problems_for(
+    tmp_path: Path, *questions: dict[str, Any], file: str = "key-figures.yaml"
+) -> list[Problem]:
     root = write_bank(tmp_path, {file: {"questions": list(questions)}})
     return read_bank(root)[1]
 
@@ -76,13 +77,19 @@ def test_a_file_that_is_not_utf8_cannot_be_read(tmp_path: Path) -> None:
 
 
 def test_problems_come_in_file_order(tmp_path: Path) -> None:
-    root = write_bank(tmp_path, {
-        "dates.yaml": {"questions": [good_question(id="a", category="dates", kind="essay")]},
-        "events.yaml": "questions: [unclosed\n",
-        "key-figures.yaml": {"questions": [good_question(explanation=None)]},
-    })
+    root = write_bank(
+        tmp_path,
+        {
+            "dates.yaml": {"questions": [good_question(id="a", category="dates", kind="essay")]},
+            "events.yaml": "questions: [unclosed\n",
+            "key-figures.yaml": {"questions": [good_question(explanation=None)]},
+        },
+    )
     assert [(p.file, p.field) for p in read_bank(root)[1]] == [
-        ("dates.yaml", "kind"), ("events.yaml", None), ("key-figures.yaml", "explanation")]
+        ("dates.yaml", "kind"),
+        ("events.yaml", None),
+        ("key-figures.yaml", "explanation"),
+    ]
 
 
 def test_missing_field_names_file_question_and_field(tmp_path: Path) -> None:
@@ -98,10 +105,13 @@ def test_category_must_match_its_file(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
-    root = write_bank(tmp_path, {
-        "key-figures.yaml": {"questions": [good_question()]},
-        "events.yaml": {"questions": [good_question(category="events")]},
-    })
+    root = write_bank(
+        tmp_path,
+        {
+            "key-figures.yaml": {"questions": [good_question()]},
+            "events.yaml": {"questions": [good_question(category="events")]},
+        },
+    )
     (problem,) = read_bank(root)[1]
     assert str(problem) == (
         "key-figures.yaml: fig-lenin-exile: id: duplicate id, first used in events.yaml"

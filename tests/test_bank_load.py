@@ -50,9 +50,7 @@ def test_load_twice_changes_nothing(app_factory: AppFactory) -> None:
     assert before == after
 
 
-def test_edit_keeps_the_id_and_removal_retires(
-    app_factory: AppFactory, bank_copy: Path
-) -> None:
+def test_edit_keeps_the_id_and_removal_retires(app_factory: AppFactory, bank_copy: Path) -> None:
     app = app_factory(BANK_DIR=str(bank_copy))
     path, data = first_question_file(bank_copy)
     edited, removed = data["questions"][0], data["questions"].pop(1)
@@ -96,8 +94,20 @@ def test_bank_export_is_json_of_every_question(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bank", "export"])
     exported = json.loads(result.output)
     assert len(exported) == len(load_bank(REPO_BANK).questions)
-    assert {"id", "kind", "category", "tags", "prompt", "answer", "accepted", "choices",
-            "source", "evidence", "explanation", "note"} <= set(exported[0])
+    assert {
+        "id",
+        "kind",
+        "category",
+        "tags",
+        "prompt",
+        "answer",
+        "accepted",
+        "choices",
+        "source",
+        "evidence",
+        "explanation",
+        "note",
+    } <= set(exported[0])
 
 
 @pytest.mark.parametrize(
@@ -116,19 +126,25 @@ def test_bank_check_command_reports_and_fails(
     path, data = first_question_file(bank_copy)
     breakage(data["questions"][0])
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    env = {**os.environ, "QUIZAPP_BANK_DIR": str(bank_copy), "SECRET_KEY": "x",
-           "QUIZAPP_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = {
+        **os.environ,
+        "QUIZAPP_BANK_DIR": str(bank_copy),
+        "SECRET_KEY": "x",
+        "QUIZAPP_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "quizapp", "bank", "check"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 1
     assert f"events.yaml: {data['questions'][0]['id']}: {expected}" in result.stderr
 
 
-def test_bank_check_names_bad_yaml_and_duplicates(bank_copy: Path, app_factory: AppFactory
-                                                  ) -> None:
+def test_bank_check_names_bad_yaml_and_duplicates(bank_copy: Path, app_factory: AppFactory) -> None:
     (bank_copy / "slogans.yaml").write_text("questions:\n  - id: [broken\n")
     events = yaml.safe_load((bank_copy / "events.yaml").read_text())
     dates = yaml.safe_load((bank_copy / "dates.yaml").read_text())
@@ -146,8 +162,12 @@ def test_several_workers_starting_at_once_set_up_once(
     fresh_database_url: str, tmp_path: Path
 ) -> None:
     """Like gunicorn's workers: four processes start on one empty database together."""
-    env = {**os.environ, "DATABASE_URL": fresh_database_url, "SECRET_KEY": "x",
-           "QUIZAPP_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_database_url,
+        "SECRET_KEY": "x",
+        "QUIZAPP_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     script = (
         "from quizapp import create_app\n"
         "from quizapp.extensions import db\n"
@@ -157,8 +177,13 @@ def test_several_workers_starting_at_once_set_up_once(
         "    print(db.session.query(Question).count())\n"
     )
     workers = [
-        subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     results = [worker.communicate(timeout=120) for worker in workers]

@@ -33,8 +33,11 @@ def test_welcome_page_leads_to_the_bank(client: FlaskClient) -> None:
 def active_counts(app: Flask) -> dict[str, int]:
     """How many active questions each category has, from the database."""
     with app.app_context():
-        rows = db.session.execute(select(Question.category, func.count()).where(
-            Question.retired_at.is_(None)).group_by(Question.category))
+        rows = db.session.execute(
+            select(Question.category, func.count())
+            .where(Question.retired_at.is_(None))
+            .group_by(Question.category)
+        )
         return {category: count for category, count in rows}
 
 
@@ -43,8 +46,13 @@ def test_index_lists_questions_with_counts(app: Flask, client: FlaskClient) -> N
     total = sum(counts.values())
     per_page = app.config["QUESTIONS_PER_PAGE"]
     page = client.get("/bank/").get_data(as_text=True)
-    tabs = dict(re.findall(r'<a href="/bank/(?:\?category=[\w-]+)?"[^>]*>([^<]+?) '
-                           r'<span class="count">(\d+)</span>', page))
+    tabs = dict(
+        re.findall(
+            r'<a href="/bank/(?:\?category=[\w-]+)?"[^>]*>([^<]+?) '
+            r'<span class="count">(\d+)</span>',
+            page,
+        )
+    )
     assert tabs == {"All": str(total), **{CATEGORY_LABELS[c]: str(n) for c, n in counts.items()}}
     assert f'<p class="result-count" role="status">{total} questions</p>' in page
     assert page.count('<li class="question-item">') == per_page
@@ -53,8 +61,13 @@ def test_index_lists_questions_with_counts(app: Flask, client: FlaskClient) -> N
 
 def test_search_finds_by_answer_words(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        expected = set(db.session.scalars(select(Question.id).where(
-            Question.retired_at.is_(None), Question.search_text.contains("aurora"))))
+        expected = set(
+            db.session.scalars(
+                select(Question.id).where(
+                    Question.retired_at.is_(None), Question.search_text.contains("aurora")
+                )
+            )
+        )
     assert expected
     page = client.get("/bank/?q=aurora").get_data(as_text=True)
     found = set(re.findall(r'<a class="question-link" href="/bank/([\w-]+)"', page))
@@ -97,11 +110,9 @@ def test_detail_shows_answer_explanation_and_highlighted_evidence(
     assert "Show the answer" in page
 
 
-def test_detail_shows_the_note_where_the_texts_disagree(client: FlaskClient, app: Flask
-                                                        ) -> None:
+def test_detail_shows_the_note_where_the_texts_disagree(client: FlaskClient, app: Flask) -> None:
     with app.app_context():
-        question = db.session.scalar(
-            select(Question).where(Question.note.is_not(None)).limit(1))
+        question = db.session.scalar(select(Question).where(Question.note.is_not(None)).limit(1))
         qid = question.id
     page = client.get(f"/bank/{qid}").get_data(as_text=True)
     assert "Note on the sources" in page

@@ -58,17 +58,23 @@ def test_demo_recreates_the_student_from_scratch(app: Flask) -> None:
     with app.app_context():
         user = demo_user(username)
         today = study_day(utcnow(), user.timezone)
-        first_day = db.session.scalar(select(func.min(Review.reviewed_at))
-                                      .where(Review.user_id == user.id))
+        first_day = db.session.scalar(
+            select(func.min(Review.reviewed_at)).where(Review.user_id == user.id)
+        )
         assert study_day(first_day, user.timezone) == today - timedelta(days=3)
-    again = runner.invoke(args=["demo", "--username", username, "--days", "2",
-                                "--password", "another-password"])
+    again = runner.invoke(
+        args=["demo", "--username", username, "--days", "2", "--password", "another-password"]
+    )
     assert again.exit_code == 0, again.output
     with app.app_context():
         user = demo_user(username)
         assert user.check_password("another-password")
-        days = {study_day(moment, user.timezone) for moment in db.session.scalars(
-            select(Review.reviewed_at).where(Review.user_id == user.id))}
+        days = {
+            study_day(moment, user.timezone)
+            for moment in db.session.scalars(
+                select(Review.reviewed_at).where(Review.user_id == user.id)
+            )
+        }
         assert days
         assert min(days) >= today - timedelta(days=2)
         plans = select(func.count()).select_from(ExamPlan).where(ExamPlan.user_id == user.id)
@@ -78,8 +84,9 @@ def test_demo_recreates_the_student_from_scratch(app: Flask) -> None:
 
 
 def test_demo_refuses_a_short_password(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["demo", "--username", unique_name("demo"),
-                                                "--password", "short"])
+    result = app.test_cli_runner().invoke(
+        args=["demo", "--username", unique_name("demo"), "--password", "short"]
+    )
     assert result.exit_code != 0
     assert "8 characters" in result.output
 
@@ -93,18 +100,27 @@ def test_demo_class_fills_the_teacher_pages(app: Flask) -> None:
     with app.app_context():
         owner = demo_user(teacher)
         assert owner.is_teacher
-        school_class = db.session.scalar(select(SchoolClass).where(
-            SchoolClass.teacher_id == owner.id))
+        school_class = db.session.scalar(
+            select(SchoolClass).where(SchoolClass.teacher_id == owner.id)
+        )
         assert school_class is not None
         assert len(school_class.memberships) == 4
-        assignment_ids = db.session.scalars(select(Assignment.id).where(
-            Assignment.class_id == school_class.id)).all()
-        attempts = db.session.scalars(select(QuizAttempt).where(
-            QuizAttempt.assignment_id.in_(assignment_ids))).all()
+        assignment_ids = db.session.scalars(
+            select(Assignment.id).where(Assignment.class_id == school_class.id)
+        ).all()
+        attempts = db.session.scalars(
+            select(QuizAttempt).where(QuizAttempt.assignment_id.in_(assignment_ids))
+        ).all()
         assert sum(a.late for a in attempts) == 1
         assert all(len(a.answers) == a.total for a in attempts if a.is_finished)
-        assert db.session.scalar(select(func.count()).select_from(SchoolClass).where(
-            SchoolClass.teacher_id == owner.id)) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(SchoolClass)
+                .where(SchoolClass.teacher_id == owner.id)
+            )
+            == 1
+        )
     client = app.test_client()
     login(client, teacher, "demo-password")
     page = client.get(f"/teach/assignments/{min(assignment_ids)}").get_data(as_text=True)

@@ -33,7 +33,7 @@ def test_setting_an_exam_shows_readiness(client: FlaskClient) -> None:
     register(client)
     assert set_exam(client, 20, categories=["slogans"]).status_code == 302
     page = client.get("/exam/").get_data(as_text=True)
-    assert 'data-readiness>0%' in page
+    assert "data-readiness>0%" in page
     assert "Weakest cards on exam day" in page
     assert "20 days to go" in page
 
@@ -55,15 +55,15 @@ def test_readiness_rises_after_studying(client: FlaskClient, app: Flask) -> None
         now = utcnow()
         for qid in exam_service.scope_question_ids(plan)[:5]:
             question = db.session.get(Question, qid)
-            service.record_review(user, question, service.presentation_key(qid, 0), Rating.Easy,
-                                  None, 1000, now)
+            service.record_review(
+                user, question, service.presentation_key(qid, 0), Rating.Easy, None, 1000, now
+            )
         after = exam_service.exam_readiness(user, plan).score
     assert before == 0
     assert after > 0.1
 
 
-def test_pacing_raises_the_new_card_limit_towards_the_exam(app: Flask, client: FlaskClient
-                                                            ) -> None:
+def test_pacing_raises_the_new_card_limit_towards_the_exam(app: Flask, client: FlaskClient) -> None:
     username = register(client)
     set_exam(client, 5)
     with app.app_context():
@@ -75,8 +75,7 @@ def test_pacing_raises_the_new_card_limit_towards_the_exam(app: Flask, client: F
     assert limits.new_left == min(MAX_NEW_PER_DAY, -(-total // 2))
 
 
-def test_final_days_serve_the_weakest_card_even_if_not_due(app: Flask, client: FlaskClient
-                                                           ) -> None:
+def test_final_days_serve_the_weakest_card_even_if_not_due(app: Flask, client: FlaskClient) -> None:
     username = register(client)
     set_exam(client, 2, categories=["vote-counts"])
     with app.app_context():
@@ -85,11 +84,25 @@ def test_final_days_serve_the_weakest_card_even_if_not_due(app: Flask, client: F
         scope = exam_service.scope_question_ids(plan)
         now = utcnow()
         for qid in scope:
-            service.record_review(user, db.session.get(Question, qid),
-                                  service.presentation_key(qid, 0), Rating.Easy, None, 900, now)
+            service.record_review(
+                user,
+                db.session.get(Question, qid),
+                service.presentation_key(qid, 0),
+                Rating.Easy,
+                None,
+                900,
+                now,
+            )
         weak = scope[0]
-        service.record_review(user, db.session.get(Question, weak),
-                              service.presentation_key(weak, 1), Rating.Again, None, 900, now)
+        service.record_review(
+            user,
+            db.session.get(Question, weak),
+            service.presentation_key(weak, 1),
+            Rating.Again,
+            None,
+            900,
+            now,
+        )
         shown = service.next_card(user, now + timedelta(hours=2), last_question_id=None)
     assert shown is not None
     assert shown.question.id == weak

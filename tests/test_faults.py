@@ -29,8 +29,10 @@ from quizapp.study import service
 def reviews_of(app: Flask, username: str) -> list[tuple[str, str]]:
     with app.app_context():
         rows = db.session.execute(
-            select(Review.question_id, Review.presentation).join(User, User.id == Review.user_id)
-            .where(User.username == username))
+            select(Review.question_id, Review.presentation)
+            .join(User, User.id == Review.user_id)
+            .where(User.username == username)
+        )
         return [(question_id, presentation) for question_id, presentation in rows]
 
 
@@ -47,8 +49,10 @@ def test_raced_reviews_are_each_kept_once_and_cards_match_their_logs(app: Flask)
         for _ in range(6):
             form = answer_current_card(client)
             with ThreadPoolExecutor(2) as pair:
-                twins = [pair.submit(twin_of(app, client).post, "/study/review", data=form)
-                         for _ in range(2)]
+                twins = [
+                    pair.submit(twin_of(app, client).post, "/study/review", data=form)
+                    for _ in range(2)
+                ]
                 statuses += [twin.result().status_code for twin in twins]
         return statuses
 
@@ -58,8 +62,9 @@ def test_raced_reviews_are_each_kept_once_and_cards_match_their_logs(app: Flask)
     with app.app_context():
         for username, _ in students:
             user = db.session.scalar(select(User).where(User.username == username))
-            logged = db.session.scalar(select(func.count()).select_from(Review).where(
-                Review.user_id == user.id))
+            logged = db.session.scalar(
+                select(func.count()).select_from(Review).where(Review.user_id == user.id)
+            )
             assert logged == 6, username  # 12 sent, 6 distinct: none lost, none doubled
             for card in db.session.scalars(select(Card).where(Card.user_id == user.id)):
                 assert service.rebuilt_state(card) == service.card_state(card)
@@ -102,7 +107,7 @@ def held_lock(database_url: str) -> Iterator[None]:
 
 
 def test_a_busy_database_asks_to_try_again_and_keeps_what_was_saved(
-    app_factory: Callable[..., Flask]
+    app_factory: Callable[..., Flask],
 ) -> None:
     app = app_factory(DATABASE_BUSY_TIMEOUT=0.3)
     client = app.test_client()
@@ -119,9 +124,7 @@ def test_a_busy_database_asks_to_try_again_and_keeps_what_was_saved(
     assert len(reviews_of(app, username)) == 2
 
 
-def test_a_read_only_database_says_so_and_loses_nothing(
-    app_factory: Callable[..., Flask]
-) -> None:
+def test_a_read_only_database_says_so_and_loses_nothing(app_factory: Callable[..., Flask]) -> None:
     writable = app_factory()
     client = writable.test_client()
     username = register(client)
@@ -129,11 +132,17 @@ def test_a_read_only_database_says_so_and_loses_nothing(
     database_url = writable.config["SQLALCHEMY_DATABASE_URI"]
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        read_only = app_factory(AUTO_SETUP=False, SQLALCHEMY_DATABASE_URI=(
-            f"sqlite:///file:{url.database}?mode=ro&uri=true"))
+        read_only = app_factory(
+            AUTO_SETUP=False,
+            SQLALCHEMY_DATABASE_URI=(f"sqlite:///file:{url.database}?mode=ro&uri=true"),
+        )
     else:
-        read_only = app_factory(AUTO_SETUP=False, SQLALCHEMY_ENGINE_OPTIONS={
-            "connect_args": {"options": "-c default_transaction_read_only=on"}})
+        read_only = app_factory(
+            AUTO_SETUP=False,
+            SQLALCHEMY_ENGINE_OPTIONS={
+                "connect_args": {"options": "-c default_transaction_read_only=on"}
+            },
+        )
     reader = read_only.test_client()
     reader.set_cookie("session", _session(client))
     assert reader.get("/study/").status_code == 200
@@ -162,11 +171,14 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_review(
                 if rated.status_code >= 500:
                     server_errors.append(rated.status_code)
                 elif rated.status_code == 302 and "already" not in rated.headers.get(
-                        "Location", ""):
+                    "Location", ""
+                ):
                     acknowledged.append((username, presentation))
 
-        threads = [threading.Thread(target=burst, args=pair)
-                   for pair in zip(people, usernames, strict=True)]
+        threads = [
+            threading.Thread(target=burst, args=pair)
+            for pair in zip(people, usernames, strict=True)
+        ]
         for thread in threads:
             thread.start()
         while len(acknowledged) < 10 and any(t.is_alive() for t in threads):
@@ -179,9 +191,11 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_review(
     assert server_errors == []
     engine = create_engine(fresh_database_url)
     with engine.connect() as connection:
-        stored = connection.execute(text(
-            "SELECT u.username, r.presentation FROM reviews r JOIN users u ON u.id = r.user_id"
-        )).all()
+        stored = connection.execute(
+            text(
+                "SELECT u.username, r.presentation FROM reviews r JOIN users u ON u.id = r.user_id"
+            )
+        ).all()
     engine.dispose()
     stored_keys = [tuple(row) for row in stored]
     assert len(stored_keys) == len(set(stored_keys))  # no review doubled
@@ -192,8 +206,10 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_review(
 def test_two_instances_on_one_database_behave_as_one_site(
     fresh_database_url: str, tmp_path: Path
 ) -> None:
-    with Gunicorn(fresh_database_url, tmp_path / "a", workers=1) as first, \
-            Gunicorn(fresh_database_url, tmp_path / "b", workers=1) as second:
+    with (
+        Gunicorn(fresh_database_url, tmp_path / "a", workers=1) as first,
+        Gunicorn(fresh_database_url, tmp_path / "b", workers=1) as second,
+    ):
         student = Browserless(first.url)
         username = student.sign_up()
         _, rated = student.review_next_card()

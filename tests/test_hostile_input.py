@@ -23,11 +23,19 @@ HUGE_IDS = [str(MAX_ID + 1), "9223372036854775808", "99999999999999999999999"]
 
 
 @pytest.mark.parametrize("number", HUGE_IDS)
-@pytest.mark.parametrize("path", ["/quiz/{n}", "/quiz/{n}/1", "/assignments/{n}",
-                                  "/teach/classes/{n}", "/teach/sets/{n}",
-                                  "/teach/assignments/{n}", "/teach/attempts/{n}"])
-def test_ids_past_what_the_database_holds_are_not_found(app: Flask, path: str,
-                                                        number: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/quiz/{n}",
+        "/quiz/{n}/1",
+        "/assignments/{n}",
+        "/teach/classes/{n}",
+        "/teach/sets/{n}",
+        "/teach/assignments/{n}",
+        "/teach/attempts/{n}",
+    ],
+)
+def test_ids_past_what_the_database_holds_are_not_found(app: Flask, path: str, number: str) -> None:
     student, teacher = app.test_client(), app.test_client()
     register(student)
     make_teacher(app, teacher)
@@ -53,10 +61,12 @@ def test_bank_page_that_is_not_a_number_shows_the_first(client: FlaskClient) -> 
     assert "Page 1 of" in page
 
 
-@pytest.mark.parametrize("url", ["/bank/?q=%00", "/bank/?q=a%00b", "/bank/%00x",
-                                 "/bank/?tag=%1b", "/bank/?%00=1"])
-def test_control_characters_in_urls_are_refused_with_a_reason(client: FlaskClient,
-                                                              url: str) -> None:
+@pytest.mark.parametrize(
+    "url", ["/bank/?q=%00", "/bank/?q=a%00b", "/bank/%00x", "/bank/?tag=%1b", "/bank/?%00=1"]
+)
+def test_control_characters_in_urls_are_refused_with_a_reason(
+    client: FlaskClient, url: str
+) -> None:
     response = client.get(url)
     assert response.status_code == 400
     assert "control character" in response.get_data(as_text=True)
@@ -64,8 +74,9 @@ def test_control_characters_in_urls_are_refused_with_a_reason(client: FlaskClien
 
 def test_nul_in_a_login_is_refused_and_counts_no_failure(client: FlaskClient) -> None:
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"csrf_token": token, "username": "ann\x00",
-                                           "password": PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": token, "username": "ann\x00", "password": PASSWORD}
+    )
     assert response.status_code == 400
     assert "control character" in response.get_data(as_text=True)
 
@@ -73,9 +84,17 @@ def test_nul_in_a_login_is_refused_and_counts_no_failure(client: FlaskClient) ->
 def test_nul_in_a_sign_up_stores_nothing(app: Flask, client: FlaskClient) -> None:
     username = unique_name()
     token = csrf_token(client.get("/register").get_data(as_text=True))
-    response = client.post("/register", data={
-        "csrf_token": token, "username": username, "display_name": "Nad\x00ia",
-        "password": PASSWORD, "confirm": PASSWORD, "timezone": "UTC"})
+    response = client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": username,
+            "display_name": "Nad\x00ia",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "timezone": "UTC",
+        },
+    )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == username)) is None
@@ -91,8 +110,10 @@ def test_nul_in_a_teachers_form_changes_nothing(app: Flask) -> None:
     make_teacher(app, client)
     class_id = create_class(client, name="Safe name")
     page = client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
-    response = client.post(f"/teach/classes/{class_id}/members", data={
-        "csrf_token": csrf_token(page), "username": "x\x00y"})
+    response = client.post(
+        f"/teach/classes/{class_id}/members",
+        data={"csrf_token": csrf_token(page), "username": "x\x00y"},
+    )
     assert response.status_code == 400
     assert "Students (0)" in client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
 
@@ -100,8 +121,9 @@ def test_nul_in_a_teachers_form_changes_nothing(app: Flask) -> None:
 def test_a_body_past_the_limit_is_refused_before_it_is_read(app: Flask) -> None:
     client = app.test_client()
     limit = app.config["MAX_CONTENT_LENGTH"]
-    response = client.post("/login", data=b"x" * (limit + 1),
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/login", data=b"x" * (limit + 1), content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
     assert "Too Large" in response.get_data(as_text=True)
 
@@ -112,10 +134,14 @@ def test_a_giant_roster_is_refused_whole_and_creates_nobody(app: Flask) -> None:
     class_id = create_class(teacher, name="Giant roster")
     page = teacher.get(f"/teach/classes/{class_id}").get_data(as_text=True)
     rows = b"".join(b"student%07d,Student %d\n" % (n, n) for n in range(60_000))
-    response = teacher.post(f"/teach/classes/{class_id}/roster", data={
-        "csrf_token": csrf_token(page),
-        "roster": (io.BytesIO(b"username,display_name\n" + rows), "giant.csv")},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        f"/teach/classes/{class_id}/roster",
+        data={
+            "csrf_token": csrf_token(page),
+            "roster": (io.BytesIO(b"username,display_name\n" + rows), "giant.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "student0000001")) is None

@@ -72,9 +72,14 @@ def answer(user: User, question: Question, rating: Rating, when: datetime) -> No
 
 
 def questions_in(category: str, count: int) -> list[Question]:
-    return list(db.session.scalars(
-        select(Question).where(Question.category == category, Question.retired_at.is_(None))
-        .order_by(Question.id).limit(count)))
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.category == category, Question.retired_at.is_(None))
+            .order_by(Question.id)
+            .limit(count)
+        )
+    )
 
 
 def test_progress_needs_a_sign_in(client: FlaskClient) -> None:
@@ -93,8 +98,9 @@ def test_a_new_student_sees_empty_states(client: FlaskClient, app: Flask) -> Non
     # Mastery still reads well: every question in the bank, all new, none in a band.
     tables = Tables(html).tables
     with app.app_context():
-        bank_size = db.session.scalar(select(func.count()).select_from(Question)
-                                      .where(Question.retired_at.is_(None)))
+        bank_size = db.session.scalar(
+            select(func.count()).select_from(Question).where(Question.retired_at.is_(None))
+        )
     states = rows_by_label(tables["table-states"])
     assert states["All categories"] == [str(bank_size), "0", "0", "0", str(bank_size)]
     bands = rows_by_label(tables["table-stability"])
@@ -156,8 +162,10 @@ def test_figures_after_some_reviews_match_the_hand_count(client: FlaskClient, ap
     assert by_day[today] == "0"
     assert all(count == "" for day, count in by_day.items() if day > today)
 
-    forecast = {datetime.strptime(label, "%a %d %b %Y").date(): int(count[0])
-                for label, count in rows_by_label(tables["table-forecast"]).items()}
+    forecast = {
+        datetime.strptime(label, "%a %d %b %Y").date(): int(count[0])
+        for label, count in rows_by_label(tables["table-forecast"]).items()
+    }
     assert len(forecast) == 30
     assert min(forecast) == today
     expected: dict[date, int] = {}
@@ -179,9 +187,15 @@ def test_the_readiness_chart_follows_the_exam_plan(client: FlaskClient, app: Fla
     with app.app_context():
         user = user_named(username)
         question = questions_in("events", 1)[0]
-        db.session.add(ExamPlan(user_id=user.id, exam_date=now.date() + timedelta(days=10),
-                                categories=["events"], tags=[],
-                                created_at=now - timedelta(days=3)))
+        db.session.add(
+            ExamPlan(
+                user_id=user.id,
+                exam_date=now.date() + timedelta(days=10),
+                categories=["events"],
+                tags=[],
+                created_at=now - timedelta(days=3),
+            )
+        )
         db.session.commit()
         answer(user, question, Rating.Good, now - timedelta(days=1))
     html = client.get("/progress/").get_data(as_text=True)

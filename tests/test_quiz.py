@@ -22,8 +22,7 @@ def start_quiz(client: FlaskClient, **fields: object) -> str:
     return response.headers["Location"]
 
 
-def answer_page(client: FlaskClient, app: Flask, url: str, right: bool, replays: int = 1
-                ) -> object:
+def answer_page(client: FlaskClient, app: Flask, url: str, right: bool, replays: int = 1) -> object:
     """Answer the question at ``url`` (sending the same form ``replays`` times)."""
     page = client.get(url).get_data(as_text=True)
     attempt_id, position = (int(n) for n in re.findall(r"/quiz/(\d+)/(\d+)", url)[0])
@@ -87,12 +86,19 @@ def test_feedback_after_each_question(client: FlaskClient, app: Flask) -> None:
 def test_a_bad_builder_form_re_renders(client: FlaskClient) -> None:
     register(client)
     token = csrf_token(client.get("/quiz/").get_data(as_text=True))
-    response = client.post("/quiz/", data={"csrf_token": token, "count": "500",
-                                           "feedback": "each"})
+    response = client.post("/quiz/", data={"csrf_token": token, "count": "500", "feedback": "each"})
     assert response.status_code == 400
     assert "Choose from 1 to 50 questions." in response.get_data(as_text=True)
-    none = client.post("/quiz/", data={"csrf_token": token, "count": "5", "feedback": "each",
-                                       "categories": ["slogans"], "kinds": ["number"]})
+    none = client.post(
+        "/quiz/",
+        data={
+            "csrf_token": token,
+            "count": "5",
+            "feedback": "each",
+            "categories": ["slogans"],
+            "kinds": ["number"],
+        },
+    )
     assert "No question matches" in none.get_data(as_text=True)
 
 

@@ -81,8 +81,9 @@ def _quick_quiz(client: FlaskClient) -> int:
     return int(re.fullmatch(r"/quiz/(\d+)/1", response.headers["Location"]).group(1))
 
 
-def _finished_assignment_attempt(app: Flask, client: FlaskClient, username: str,
-                                 assignment_id: int, questions: int) -> int:
+def _finished_assignment_attempt(
+    app: Flask, client: FlaskClient, username: str, assignment_id: int, questions: int
+) -> int:
     assert start(client, assignment_id).status_code == 302
     attempt_id = latest_attempt(app, username).id
     answer_all(client, app, attempt_id, [True] * questions)
@@ -100,9 +101,12 @@ def world(app: Flask) -> World:
     clients = {role: app.test_client() for role in (*STUDENTS, *TEACHERS)}
     teacher, other_teacher = clients[TEACHER], clients[OTHER_TEACHER]
     student, other_student = clients[STUDENT], clients[OTHER_STUDENT]
-    usernames = {TEACHER: make_teacher(app, teacher),
-                 OTHER_TEACHER: make_teacher(app, other_teacher),
-                 STUDENT: register(student), OTHER_STUDENT: register(other_student)}
+    usernames = {
+        TEACHER: make_teacher(app, teacher),
+        OTHER_TEACHER: make_teacher(app, other_teacher),
+        STUDENT: register(student),
+        OTHER_STUDENT: register(other_student),
+    }
     bystander = app.test_client()
     bystander_name = register(bystander)
     questions = question_ids(app, 6)
@@ -117,7 +121,8 @@ def world(app: Flask) -> World:
     assignment_a = assign(teacher, set_a, class_a)
     assignment_doomed = assign(teacher, set_a, class_a_spare)  # withdrawn by the matrix
     attempt_s_assigned = _finished_assignment_attempt(
-        app, student, usernames[STUDENT], assignment_a, 3)
+        app, student, usernames[STUDENT], assignment_a, 3
+    )
     attempt_s_self = _quick_quiz(student)
 
     # Teacher B: class B with T, an open class anyone may join, set B assigned.
@@ -127,22 +132,30 @@ def world(app: Flask) -> World:
     set_b = create_set(other_teacher, questions[:2], "Matrix set B", attempts_allowed="1")
     assignment_b = assign(other_teacher, set_b, class_b)
     attempt_t_assigned = _finished_assignment_attempt(
-        app, other_student, usernames[OTHER_STUDENT], assignment_b, 2)
+        app, other_student, usernames[OTHER_STUDENT], assignment_b, 2
+    )
     attempt_t_self = _quick_quiz(other_student)
 
     ids = {
-        "class_a": class_a, "class_a_spare": class_a_spare, "class_b": class_b,
+        "class_a": class_a,
+        "class_a_spare": class_a_spare,
+        "class_b": class_b,
         "open_code": join_code(other_teacher, class_open),
-        "set_a": set_a, "set_b": set_b, "assignment_a": assignment_a,
-        "assignment_b": assignment_b, "assignment_doomed": assignment_doomed,
+        "set_a": set_a,
+        "set_b": set_b,
+        "assignment_a": assignment_a,
+        "assignment_b": assignment_b,
+        "assignment_doomed": assignment_doomed,
         "attempt_s_assigned": attempt_s_assigned,
-        "attempt_s_self": attempt_s_self, "attempt_t_assigned": attempt_t_assigned,
+        "attempt_s_self": attempt_s_self,
+        "attempt_t_assigned": attempt_t_assigned,
         "attempt_t_self": attempt_t_self,
         "student": _user_id(app, usernames[STUDENT]),
         "other_student": _user_id(app, usernames[OTHER_STUDENT]),
         "bystander": _user_id(app, bystander_name),
         "student_name": usernames[STUDENT],
-        "question": questions[0], "answer_question": questions[4],
+        "question": questions[0],
+        "answer_question": questions[4],
         "review_question": questions[5],
     }
     return World(app, clients, usernames, ids)
@@ -200,8 +213,11 @@ def signed_in(answer: Expect) -> Answers:
 
 def teachers(answer: Expect) -> Answers:
     """A teacher page with no id: every teacher gets it, students are refused."""
-    return {ANONYMOUS: SIGN_IN, **dict.fromkeys(STUDENTS, FORBIDDEN),
-            **dict.fromkeys(TEACHERS, answer)}
+    return {
+        ANONYMOUS: SIGN_IN,
+        **dict.fromkeys(STUDENTS, FORBIDDEN),
+        **dict.fromkeys(TEACHERS, answer),
+    }
 
 
 def teachers_own(answer: Expect, owner: str = TEACHER) -> Answers:
@@ -236,14 +252,25 @@ def get(rule: str, url: str, answers: Answers, note: str = "") -> Row:
     return Row(rule, "GET", url, answers, note=note)
 
 
-def post(rule: str, url: str, answers: Answers, data: Data | None = None, note: str = "",
-         fresh: bool = False) -> Row:
+def post(
+    rule: str,
+    url: str,
+    answers: Answers,
+    data: Data | None = None,
+    note: str = "",
+    fresh: bool = False,
+) -> Row:
     return Row(rule, "POST", url, answers, data, note, fresh)
 
 
 def _register_data(world: World) -> dict[str, Any]:
-    return {"username": unique_name("matrix"), "display_name": "Matrix Visitor",
-            "password": PASSWORD, "confirm": PASSWORD, "timezone": "UTC"}
+    return {
+        "username": unique_name("matrix"),
+        "display_name": "Matrix Visitor",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "timezone": "UTC",
+    }
 
 
 def _roster_data(world: World) -> dict[str, Any]:
@@ -253,50 +280,84 @@ def _roster_data(world: World) -> dict[str, Any]:
 
 def _set_a_settings(world: World) -> dict[str, Any]:
     """Set A's settings as created, so saving them changes nothing."""
-    return {"title": "Matrix set A", "instructions": "Answer from memory.", "shuffle": "y",
-            "attempts_allowed": "1", "feedback": "end", "per_attempt": "",
-            "time_limit_minutes": ""}
+    return {
+        "title": "Matrix set A",
+        "instructions": "Answer from memory.",
+        "shuffle": "y",
+        "attempts_allowed": "1",
+        "feedback": "end",
+        "per_attempt": "",
+        "time_limit_minutes": "",
+    }
 
 
 def _assign_data(class_key: str) -> Data:
     def data(world: World) -> dict[str, Any]:
         day = today()
-        return {"school_class": str(world.ids[class_key]),
-                "opens_on": (day - timedelta(days=1)).isoformat(), "opens_at": "00:00",
-                "due_on": (day + timedelta(days=7)).isoformat(), "due_at": "23:59",
-                "accept_late": "y"}
+        return {
+            "school_class": str(world.ids[class_key]),
+            "opens_on": (day - timedelta(days=1)).isoformat(),
+            "opens_at": "00:00",
+            "due_on": (day + timedelta(days=7)).isoformat(),
+            "due_at": "23:59",
+            "accept_late": "y",
+        }
+
     return data
 
 
 def _window_data(world: World) -> dict[str, Any]:
     day = today()
-    return {"opens_on": (day - timedelta(days=1)).isoformat(), "opens_at": "00:00",
-            "due_on": (day + timedelta(days=7)).isoformat(), "due_at": "23:59",
-            "accept_late": "y"}
+    return {
+        "opens_on": (day - timedelta(days=1)).isoformat(),
+        "opens_at": "00:00",
+        "due_on": (day + timedelta(days=7)).isoformat(),
+        "due_at": "23:59",
+        "accept_late": "y",
+    }
 
 
 def _study_answer_data(world: World) -> dict[str, Any]:
     question = world.ids["answer_question"]
-    return {"question_id": question, "presentation": f"{question}:0",
-            "shown_at": str(int(time.time() * 1000) - 5000), "response": "1917"}
+    return {
+        "question_id": question,
+        "presentation": f"{question}:0",
+        "shown_at": str(int(time.time() * 1000) - 5000),
+        "response": "1917",
+    }
 
 
 def _study_review_data(world: World) -> dict[str, Any]:
     question = world.ids["review_question"]
-    return {"question_id": question, "presentation": f"{question}:0", "response": "",
-            "duration_ms": "4000", "rating": "3"}
+    return {
+        "question_id": question,
+        "presentation": f"{question}:0",
+        "response": "",
+        "duration_ms": "4000",
+        "rating": "3",
+    }
 
 
 def _settings_data(world: World) -> dict[str, Any]:
-    return {"display_name": "Matrix Tester", "timezone": "UTC", "answer_mode": "type",
-            "desired_retention": "0.90", "new_per_day": "20", "max_reviews_per_day": "200"}
+    return {
+        "display_name": "Matrix Tester",
+        "timezone": "UTC",
+        "answer_mode": "type",
+        "desired_retention": "0.90",
+        "new_per_day": "20",
+        "max_reviews_per_day": "200",
+    }
 
 
 def _fields(**fields: Any) -> Data:
     """Fixed form fields; string values may name world ids as ``{name}``."""
+
     def data(world: World) -> dict[str, Any]:
-        return {key: world.fill(value) if isinstance(value, str) else value
-                for key, value in fields.items()}
+        return {
+            key: world.fill(value) if isinstance(value, str) else value
+            for key, value in fields.items()
+        }
+
     return data
 
 
@@ -310,8 +371,12 @@ MATRIX: list[Row] = [
     get("/bank/", "/bank/", everyone()),
     get("/bank/<question_id>", "/bank/{question}", everyone()),
     get("/login", "/login", visitors_only(OK)),
-    post("/login", "/login", visitors_only(goes("/")),
-         _fields(username="{student_name}", password=PASSWORD)),
+    post(
+        "/login",
+        "/login",
+        visitors_only(goes("/")),
+        _fields(username="{student_name}", password=PASSWORD),
+    ),
     get("/register", "/register", visitors_only(OK)),
     post("/register", "/register", visitors_only(goes("/")), _register_data),
     post("/logout", "/logout", everyone(goes("/login")), fresh=True),
@@ -319,135 +384,258 @@ MATRIX: list[Row] = [
     post("/settings", "/settings", signed_in(goes("/settings")), _settings_data),
     get("/password", "/password", signed_in(OK)),
     # The new password is the current one: refused (400) without changing anything.
-    post("/password", "/password", signed_in(BAD_REQUEST),
-         _fields(current=PASSWORD, password=PASSWORD, confirm=PASSWORD)),
+    post(
+        "/password",
+        "/password",
+        signed_in(BAD_REQUEST),
+        _fields(current=PASSWORD, password=PASSWORD, confirm=PASSWORD),
+    ),
     # -------------------------------------------------- one's own study, exam and progress
     get("/study/", "/study/", signed_in(OK)),
     post("/study/answer", "/study/answer", signed_in(OK), _study_answer_data),
     post("/study/review", "/study/review", signed_in(goes("/study/")), _study_review_data),
     post("/study/undo", "/study/undo", signed_in(goes("/study/"))),
     get("/exam/", "/exam/", signed_in(OK)),
-    post("/exam/", "/exam/", signed_in(goes("/exam/")),
-         lambda world: {"exam_date": (today() + timedelta(days=30)).isoformat()}),
+    post(
+        "/exam/",
+        "/exam/",
+        signed_in(goes("/exam/")),
+        lambda world: {"exam_date": (today() + timedelta(days=30)).isoformat()},
+    ),
     post("/exam/clear", "/exam/clear", signed_in(goes("/exam/"))),
     get("/progress/", "/progress/", signed_in(OK)),
     # -------------------------------------------------- self-test quizzes and attempts
     get("/quiz/", "/quiz/", signed_in(OK)),
-    post("/quiz/", "/quiz/", signed_in(goes(NEW_ATTEMPT)),
-         _fields(count="1", feedback="each")),
+    post("/quiz/", "/quiz/", signed_in(goes(NEW_ATTEMPT)), _fields(count="1", feedback="each")),
     post("/quiz/quick", "/quiz/quick", signed_in(goes(NEW_ATTEMPT))),
-    get("/quiz/<int:attempt_id>", "/quiz/{attempt_s_self}",
-        students_own(goes("/quiz/{attempt_s_self}/1"))),
-    get("/quiz/<int:attempt_id>", "/quiz/{attempt_t_self}",
+    get(
+        "/quiz/<int:attempt_id>",
+        "/quiz/{attempt_s_self}",
+        students_own(goes("/quiz/{attempt_s_self}/1")),
+    ),
+    get(
+        "/quiz/<int:attempt_id>",
+        "/quiz/{attempt_t_self}",
         students_own(goes("/quiz/{attempt_t_self}/1"), owner=OTHER_STUDENT),
-        note="other student's self-test"),
-    get("/quiz/<int:attempt_id>", "/quiz/{attempt_s_assigned}",
+        note="other student's self-test",
+    ),
+    get(
+        "/quiz/<int:attempt_id>",
+        "/quiz/{attempt_s_assigned}",
         students_own(goes("/quiz/{attempt_s_assigned}/results")),
-        note="student's assignment attempt"),
-    get("/quiz/<int:attempt_id>/<int:position>", "/quiz/{attempt_s_self}/1",
-        students_own(OK)),
+        note="student's assignment attempt",
+    ),
+    get("/quiz/<int:attempt_id>/<int:position>", "/quiz/{attempt_s_self}/1", students_own(OK)),
     # The attempt is finished, so an answer is not recorded: the owner is sent back.
-    post("/quiz/<int:attempt_id>/<int:position>", "/quiz/{attempt_s_assigned}/1",
-         students_own(goes("/quiz/{attempt_s_assigned}")), _fields(response="1917")),
-    get("/quiz/<int:attempt_id>/results", "/quiz/{attempt_s_assigned}/results",
-        students_own(OK)),
-    get("/quiz/<int:attempt_id>/results", "/quiz/{attempt_t_assigned}/results",
-        students_own(OK, owner=OTHER_STUDENT), note="other student's assignment attempt"),
-    post("/quiz/<int:attempt_id>/deck", "/quiz/{attempt_s_assigned}/deck",
-         students_own(goes("/quiz/{attempt_s_assigned}/results"))),
+    post(
+        "/quiz/<int:attempt_id>/<int:position>",
+        "/quiz/{attempt_s_assigned}/1",
+        students_own(goes("/quiz/{attempt_s_assigned}")),
+        _fields(response="1917"),
+    ),
+    get("/quiz/<int:attempt_id>/results", "/quiz/{attempt_s_assigned}/results", students_own(OK)),
+    get(
+        "/quiz/<int:attempt_id>/results",
+        "/quiz/{attempt_t_assigned}/results",
+        students_own(OK, owner=OTHER_STUDENT),
+        note="other student's assignment attempt",
+    ),
+    post(
+        "/quiz/<int:attempt_id>/deck",
+        "/quiz/{attempt_s_assigned}/deck",
+        students_own(goes("/quiz/{attempt_s_assigned}/results")),
+    ),
     # -------------------------------------------------- a student's classes and assignments
     get("/classes/", "/classes/", signed_in(OK)),
     # Joining an open class of teacher B's: students may, teachers are refused.
-    post("/classes/", "/classes/",
-         {**signed_in(goes("/classes/")), **dict.fromkeys(TEACHERS, BAD_REQUEST)},
-         _fields(code="{open_code}")),
+    post(
+        "/classes/",
+        "/classes/",
+        {**signed_in(goes("/classes/")), **dict.fromkeys(TEACHERS, BAD_REQUEST)},
+        _fields(code="{open_code}"),
+    ),
     get("/assignments/<int:assignment_id>", "/assignments/{assignment_a}", students_own(OK)),
-    get("/assignments/<int:assignment_id>", "/assignments/{assignment_b}",
-        students_own(OK, owner=OTHER_STUDENT), note="other class's assignment"),
+    get(
+        "/assignments/<int:assignment_id>",
+        "/assignments/{assignment_b}",
+        students_own(OK, owner=OTHER_STUDENT),
+        note="other class's assignment",
+    ),
     # S has used the one attempt allowed: refused, and sent back to the assignment.
-    post("/assignments/<int:assignment_id>/start", "/assignments/{assignment_a}/start",
-         students_own(goes("/assignments/{assignment_a}"))),
+    post(
+        "/assignments/<int:assignment_id>/start",
+        "/assignments/{assignment_a}/start",
+        students_own(goes("/assignments/{assignment_a}")),
+    ),
     # -------------------------------------------------- teaching: classes
     get("/teach/", "/teach/", teachers(OK)),
     get("/teach/classes/new", "/teach/classes/new", teachers(OK)),
-    post("/teach/classes/new", "/teach/classes/new", teachers(goes(r"/teach/classes/\d+")),
-         _fields(name="Matrix extra class", timezone="Europe/London")),
+    post(
+        "/teach/classes/new",
+        "/teach/classes/new",
+        teachers(goes(r"/teach/classes/\d+")),
+        _fields(name="Matrix extra class", timezone="Europe/London"),
+    ),
     get("/teach/classes/<int:class_id>", CLASS_A, teachers_own(OK)),
-    get("/teach/classes/<int:class_id>", "/teach/classes/{class_b}",
-        teachers_own(OK, owner=OTHER_TEACHER), note="other teacher's class"),
+    get(
+        "/teach/classes/<int:class_id>",
+        "/teach/classes/{class_b}",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's class",
+    ),
     get("/teach/classes/<int:class_id>/edit", CLASS_A + "/edit", teachers_own(OK)),
-    post("/teach/classes/<int:class_id>/edit", CLASS_A + "/edit", teachers_own(goes(CLASS_A)),
-         _fields(name="Matrix class A", timezone="Europe/London")),
-    post("/teach/classes/<int:class_id>/code", CLASS_A + "/code", teachers_own(goes(CLASS_A)),
-         _fields(action="open")),
-    post("/teach/classes/<int:class_id>/members", CLASS_A + "/members",
-         teachers_own(goes(CLASS_A)), _fields(username="{student_name}")),
-    post("/teach/classes/<int:class_id>/roster", CLASS_A + "/roster", teachers_own(OK),
-         _roster_data),
-    post("/teach/classes/<int:class_id>/members/<int:user_id>/remove",
-         CLASS_A + "/members/{bystander}/remove", teachers_own(goes(CLASS_A))),
-    post("/teach/classes/<int:class_id>/members/<int:user_id>/remove",
-         CLASS_A + "/members/{other_student}/remove", teachers_own(NOT_FOUND),
-         note="student of another class"),
+    post(
+        "/teach/classes/<int:class_id>/edit",
+        CLASS_A + "/edit",
+        teachers_own(goes(CLASS_A)),
+        _fields(name="Matrix class A", timezone="Europe/London"),
+    ),
+    post(
+        "/teach/classes/<int:class_id>/code",
+        CLASS_A + "/code",
+        teachers_own(goes(CLASS_A)),
+        _fields(action="open"),
+    ),
+    post(
+        "/teach/classes/<int:class_id>/members",
+        CLASS_A + "/members",
+        teachers_own(goes(CLASS_A)),
+        _fields(username="{student_name}"),
+    ),
+    post(
+        "/teach/classes/<int:class_id>/roster", CLASS_A + "/roster", teachers_own(OK), _roster_data
+    ),
+    post(
+        "/teach/classes/<int:class_id>/members/<int:user_id>/remove",
+        CLASS_A + "/members/{bystander}/remove",
+        teachers_own(goes(CLASS_A)),
+    ),
+    post(
+        "/teach/classes/<int:class_id>/members/<int:user_id>/remove",
+        CLASS_A + "/members/{other_student}/remove",
+        teachers_own(NOT_FOUND),
+        note="student of another class",
+    ),
     get("/teach/classes/<int:class_id>/gradebook", CLASS_A + "/gradebook", teachers_own(OK)),
-    get("/teach/classes/<int:class_id>/gradebook.csv", CLASS_A + "/gradebook.csv",
-        teachers_own(OK)),
+    get(
+        "/teach/classes/<int:class_id>/gradebook.csv", CLASS_A + "/gradebook.csv", teachers_own(OK)
+    ),
     get("/teach/classes/<int:class_id>/readiness", CLASS_A + "/readiness", teachers_own(OK)),
     # -------------------------------------------------- teaching: quiz sets
     get("/teach/sets/new", "/teach/sets/new", teachers(OK)),
-    post("/teach/sets/new", "/teach/sets/new", teachers(goes(r"/teach/sets/\d+")),
-         _fields(title="Matrix extra set", feedback="end")),
+    post(
+        "/teach/sets/new",
+        "/teach/sets/new",
+        teachers(goes(r"/teach/sets/\d+")),
+        _fields(title="Matrix extra set", feedback="end"),
+    ),
     get("/teach/sets/<int:set_id>", SET_A, teachers_own(OK)),
-    get("/teach/sets/<int:set_id>", "/teach/sets/{set_b}",
-        teachers_own(OK, owner=OTHER_TEACHER), note="other teacher's set"),
+    get(
+        "/teach/sets/<int:set_id>",
+        "/teach/sets/{set_b}",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's set",
+    ),
     post("/teach/sets/<int:set_id>", SET_A, teachers_own(goes(SET_A)), _set_a_settings),
     # A question the set already holds: nothing is added.
-    post("/teach/sets/<int:set_id>/questions", SET_A + "/questions",
-         teachers_own(goes(SET_A)), _fields(question_id="{question}")),
+    post(
+        "/teach/sets/<int:set_id>/questions",
+        SET_A + "/questions",
+        teachers_own(goes(SET_A)),
+        _fields(question_id="{question}"),
+    ),
     # A question the set does not hold: nothing is removed.
-    post("/teach/sets/<int:set_id>/questions/remove", SET_A + "/questions/remove",
-         teachers_own(goes(SET_A)), _fields(question_id="no-such-question")),
+    post(
+        "/teach/sets/<int:set_id>/questions/remove",
+        SET_A + "/questions/remove",
+        teachers_own(goes(SET_A)),
+        _fields(question_id="no-such-question"),
+    ),
     # A filter that matches nothing: nothing is drawn.
-    post("/teach/sets/<int:set_id>/draw", SET_A + "/draw",
-         teachers_own(goes(SET_A + r"\?text=zzqxjw")), _fields(count="1", text="zzqxjw")),
-    post("/teach/sets/<int:set_id>/copy", SET_A + "/copy",
-         teachers_own(goes(r"/teach/sets/\d+"))),
+    post(
+        "/teach/sets/<int:set_id>/draw",
+        SET_A + "/draw",
+        teachers_own(goes(SET_A + r"\?text=zzqxjw")),
+        _fields(count="1", text="zzqxjw"),
+    ),
+    post("/teach/sets/<int:set_id>/copy", SET_A + "/copy", teachers_own(goes(r"/teach/sets/\d+"))),
     get("/teach/sets/<int:set_id>/assign", SET_A + "/assign", teachers_own(OK)),
-    post("/teach/sets/<int:set_id>/assign", SET_A + "/assign",
-         teachers_own(goes(r"/teach/assignments/\d+")), _assign_data("class_a_spare")),
+    post(
+        "/teach/sets/<int:set_id>/assign",
+        SET_A + "/assign",
+        teachers_own(goes(r"/teach/assignments/\d+")),
+        _assign_data("class_a_spare"),
+    ),
     # Teacher B assigning their own set to teacher A's class: not one of B's classes.
-    post("/teach/sets/<int:set_id>/assign", "/teach/sets/{set_b}/assign",
-         teachers_own(BAD_REQUEST, owner=OTHER_TEACHER), _assign_data("class_a"),
-         note="other teacher's set to teacher's class"),
+    post(
+        "/teach/sets/<int:set_id>/assign",
+        "/teach/sets/{set_b}/assign",
+        teachers_own(BAD_REQUEST, owner=OTHER_TEACHER),
+        _assign_data("class_a"),
+        note="other teacher's set to teacher's class",
+    ),
     # -------------------------------------------------- teaching: results
-    get("/teach/assignments/<int:assignment_id>", "/teach/assignments/{assignment_a}",
-        teachers_own(OK)),
-    get("/teach/assignments/<int:assignment_id>", "/teach/assignments/{assignment_b}",
-        teachers_own(OK, owner=OTHER_TEACHER), note="other teacher's assignment"),
-    get("/teach/assignments/<int:assignment_id>/gradebook.csv",
-        "/teach/assignments/{assignment_a}/gradebook.csv", teachers_own(OK)),
-    get("/teach/assignments/<int:assignment_id>/items",
-        "/teach/assignments/{assignment_a}/items", teachers_own(OK)),
-    get("/teach/assignments/<int:assignment_id>/edit",
-        "/teach/assignments/{assignment_a}/edit", teachers_own(OK)),
-    post("/teach/assignments/<int:assignment_id>/edit",
-         "/teach/assignments/{assignment_a}/edit",
-         teachers_own(goes("/teach/assignments/{assignment_a}")), _window_data),
-    post("/teach/assignments/<int:assignment_id>/edit",
-         "/teach/assignments/{assignment_b}/edit",
-         teachers_own(goes("/teach/assignments/{assignment_b}"), owner=OTHER_TEACHER),
-         _window_data, note="other teacher's assignment"),
-    post("/teach/assignments/<int:assignment_id>/delete",
-         "/teach/assignments/{assignment_doomed}/delete",
-         teachers_own(goes("/teach/classes/{class_a_spare}")),
-         note="the owner withdraws it (the last cell to run)"),
-    get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_s_assigned}",
-        teachers_own(OK)),
-    get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_t_assigned}",
-        teachers_own(OK, owner=OTHER_TEACHER), note="other class's attempt"),
+    get(
+        "/teach/assignments/<int:assignment_id>",
+        "/teach/assignments/{assignment_a}",
+        teachers_own(OK),
+    ),
+    get(
+        "/teach/assignments/<int:assignment_id>",
+        "/teach/assignments/{assignment_b}",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's assignment",
+    ),
+    get(
+        "/teach/assignments/<int:assignment_id>/gradebook.csv",
+        "/teach/assignments/{assignment_a}/gradebook.csv",
+        teachers_own(OK),
+    ),
+    get(
+        "/teach/assignments/<int:assignment_id>/items",
+        "/teach/assignments/{assignment_a}/items",
+        teachers_own(OK),
+    ),
+    get(
+        "/teach/assignments/<int:assignment_id>/edit",
+        "/teach/assignments/{assignment_a}/edit",
+        teachers_own(OK),
+    ),
+    post(
+        "/teach/assignments/<int:assignment_id>/edit",
+        "/teach/assignments/{assignment_a}/edit",
+        teachers_own(goes("/teach/assignments/{assignment_a}")),
+        _window_data,
+    ),
+    post(
+        "/teach/assignments/<int:assignment_id>/edit",
+        "/teach/assignments/{assignment_b}/edit",
+        teachers_own(goes("/teach/assignments/{assignment_b}"), owner=OTHER_TEACHER),
+        _window_data,
+        note="other teacher's assignment",
+    ),
+    post(
+        "/teach/assignments/<int:assignment_id>/delete",
+        "/teach/assignments/{assignment_doomed}/delete",
+        teachers_own(goes("/teach/classes/{class_a_spare}")),
+        note="the owner withdraws it (the last cell to run)",
+    ),
+    get(
+        "/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_s_assigned}", teachers_own(OK)
+    ),
+    get(
+        "/teach/attempts/<int:attempt_id>",
+        "/teach/attempts/{attempt_t_assigned}",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other class's attempt",
+    ),
     # A self-test is the student's own: no teacher sees it, not even their class's.
-    get("/teach/attempts/<int:attempt_id>", "/teach/attempts/{attempt_s_self}",
-        teachers_own(NOT_FOUND), note="student's self-test"),
+    get(
+        "/teach/attempts/<int:attempt_id>",
+        "/teach/attempts/{attempt_s_self}",
+        teachers_own(NOT_FOUND),
+        note="student's self-test",
+    ),
 ]
 
 
@@ -462,9 +650,12 @@ CELLS = [pytest.param(row, role, id=_cell_id(row, role)) for row in MATRIX for r
 
 
 def _routed_methods(app: Flask) -> set[tuple[str, str]]:
-    return {(rule.rule, method) for rule in app.url_map.iter_rules()
-            if rule.endpoint != "static"
-            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_every_route_has_a_row(app: Flask) -> None:
@@ -504,8 +695,10 @@ def _request(world: World, client: FlaskClient, row: Row, role: str, url: str) -
         return client.get(url)
     page = client.get("/login" if role == ANONYMOUS else "/")
     assert page.status_code == 200
-    data = {"csrf_token": csrf_token(page.get_data(as_text=True)),
-            **(row.data(world) if row.data else {})}
+    data = {
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        **(row.data(world) if row.data else {}),
+    }
     return client.post(url, data=data)
 
 
@@ -513,8 +706,7 @@ def _request(world: World, client: FlaskClient, row: Row, role: str, url: str) -
 def test_route_answers_role(world: World, row: Row, role: str) -> None:
     url = world.fill(row.url)
     path = urlsplit(url).path
-    rule, _ = world.app.url_map.bind("localhost").match(path, method=row.method,
-                                                        return_rule=True)
+    rule, _ = world.app.url_map.bind("localhost").match(path, method=row.method, return_rule=True)
     assert rule.rule == row.rule, f"{url} is routed to {rule.rule}, not {row.rule}"
 
     response = _request(world, _client(world, role, row.fresh), row, role, url)
@@ -524,15 +716,18 @@ def test_route_answers_role(world: World, row: Row, role: str) -> None:
     location = response.headers.get("Location", "")
     got = f"{response.status_code}" + (f" to {location}" if location else "")
     assert response.status_code == expected.status, (
-        f"{row.method} {url} as {role}: expected {expected}, got {got}")
+        f"{row.method} {url} as {role}: expected {expected}, got {got}"
+    )
     if expected.sign_in:
         target = urlsplit(location)
         assert target.path == "/login", f"{row.method} {url} as {role}: got {got}"
         assert parse_qs(target.query).get("next") == [url], (
-            f"{row.method} {url} as {role}: sign-in should come back to {url}, got {got}")
+            f"{row.method} {url} as {role}: sign-in should come back to {url}, got {got}"
+        )
     elif expected.to is not None:
         assert re.fullmatch(world.fill(expected.to), location), (
-            f"{row.method} {url} as {role}: expected {expected}, got {got}")
+            f"{row.method} {url} as {role}: expected {expected}, got {got}"
+        )
 
 
 # ---------------------------------------------------------------- hostile input on every route
@@ -572,8 +767,11 @@ def _form_field_names() -> set[str]:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, FlaskForm):
                 for klass in value.__mro__:
-                    names |= {name for name, field in vars(klass).items()
-                              if isinstance(field, UnboundField)}
+                    names |= {
+                        name
+                        for name, field in vars(klass).items()
+                        if isinstance(field, UnboundField)
+                    }
     return names
 
 
@@ -582,12 +780,13 @@ FORM_FIELDS = sorted(_form_field_names())
 
 def _fingerprint() -> dict[str, int]:
     """How many rows each table holds: what a refused request must leave as it was."""
-    return {table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
+        for table in db.metadata.sorted_tables
+    }
 
 
-def _hostile_request(world: World, client: FlaskClient, row: Row, role: str, value: str
-                     ) -> Any:
+def _hostile_request(world: World, client: FlaskClient, row: Row, role: str, value: str) -> Any:
     url = world.fill(row.url) + "?" + urlencode({key: value for key in QUERY_KEYS})
     if row.method == "GET":
         return client.get(url)

@@ -25,8 +25,12 @@ def user_named(username: str) -> User:
 def review_count(app: Flask, username: str) -> int:
     with app.app_context():
         user = user_named(username)
-        return db.session.scalar(
-            select(func.count()).select_from(Review).where(Review.user_id == user.id)) or 0
+        return (
+            db.session.scalar(
+                select(func.count()).select_from(Review).where(Review.user_id == user.id)
+            )
+            or 0
+        )
 
 
 def test_a_card_can_be_answered_and_rated(client: FlaskClient, app: Flask) -> None:
@@ -36,8 +40,11 @@ def test_a_card_can_be_answered_and_rated(client: FlaskClient, app: Flask) -> No
     assert response.status_code == 302
     assert review_count(app, username) == 1
     with app.app_context():
-        card = db.session.scalar(select(Card).where(Card.question_id == form["question_id"],
-                                                    Card.user_id == user_named(username).id))
+        card = db.session.scalar(
+            select(Card).where(
+                Card.question_id == form["question_id"], Card.user_id == user_named(username).id
+            )
+        )
         assert card.reps == 1
         assert card.last_review is not None
 
@@ -51,9 +58,13 @@ def test_typed_answer_is_graded_by_the_server(client: FlaskClient, app: Flask) -
         session["undo_question"] = qid
     front = client.get("/study/").get_data(as_text=True)
     assert hidden(front, "question_id") == qid
-    data = {"csrf_token": csrf_token(front), "question_id": qid,
-            "presentation": hidden(front, "presentation"), "shown_at": hidden(front, "shown_at"),
-            "response": answer}
+    data = {
+        "csrf_token": csrf_token(front),
+        "question_id": qid,
+        "presentation": hidden(front, "presentation"),
+        "shown_at": hidden(front, "shown_at"),
+        "response": answer,
+    }
     back = client.post("/study/answer", data=data).get_data(as_text=True)
     assert "Correct" in back
     assert "Evidence" in back
@@ -86,8 +97,9 @@ def test_two_students_progress_never_mixes(app: Flask) -> None:
     page = second.get("/").get_data(as_text=True)
     assert '<dd data-stat="done">0</dd>' in page
     with app.app_context():
-        bob_cards = db.session.scalar(select(func.count()).select_from(Card).where(
-            Card.user_id == user_named(bob).id))
+        bob_cards = db.session.scalar(
+            select(func.count()).select_from(Card).where(Card.user_id == user_named(bob).id)
+        )
         assert bob_cards == 0
     bob_form = answer_current_card(second)
     bob_form["presentation"] = bob_form["question_id"] + ":1"
@@ -116,8 +128,11 @@ def test_undo_rolls_back_the_review_and_the_card(client: FlaskClient, app: Flask
 
 def test_rebuilding_a_card_from_its_log_gives_the_stored_state(app: Flask) -> None:
     with app.app_context():
-        user = User(username=service.presentation_key("rebuild", 0).replace(":", "-"),
-                    display_name="R", password_hash="x")
+        user = User(
+            username=service.presentation_key("rebuild", 0).replace(":", "-"),
+            display_name="R",
+            password_hash="x",
+        )
         db.session.add(user)
         db.session.commit()
         question = db.session.scalar(select(Question).limit(1))

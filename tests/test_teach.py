@@ -39,16 +39,18 @@ def test_students_join_with_the_code_until_it_is_rotated_or_closed(app: Flask) -
     assert join(student, code.lower()[:3] + "-" + code.lower()[3:]).status_code == 302
     assert "You joined Year 11 History" in student.get("/classes/").get_data(as_text=True)
 
-    post_form(teacher, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/code",
-              action="rotate")
+    post_form(
+        teacher, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/code", action="rotate"
+    )
     assert join_code(teacher, class_id) != code
     register(late_comer)
     refused = join(late_comer, code)
     assert refused.status_code == 400
     assert "does not open any class" in refused.get_data(as_text=True)
 
-    post_form(teacher, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/code",
-              action="close")
+    post_form(
+        teacher, f"/teach/classes/{class_id}", f"/teach/classes/{class_id}/code", action="close"
+    )
     assert join(late_comer, join_code_from_db(app, class_id)).status_code == 400
     page = teacher.get(f"/teach/classes/{class_id}").get_data(as_text=True)
     assert page.count("<td>student-") == 1
@@ -82,9 +84,11 @@ def test_a_roster_creates_accounts_with_one_time_passwords(app: Flask) -> None:
     url = f"/teach/classes/{class_id}"
     roster = b"display_name,username\nAnna Petrova,roster-anna\nBoris Ivanov,roster-boris\n"
     page = teacher.get(url).get_data(as_text=True)
-    response = teacher.post(f"{url}/roster", data={
-        "csrf_token": csrf_token(page), "roster": (io.BytesIO(roster), "roster.csv")},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        f"{url}/roster",
+        data={"csrf_token": csrf_token(page), "roster": (io.BytesIO(roster), "roster.csv")},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "2 accounts created" in html
@@ -95,8 +99,7 @@ def test_a_roster_creates_accounts_with_one_time_passwords(app: Flask) -> None:
     forced = anna.get("/study/")
     assert forced.status_code == 302
     assert forced.headers["Location"].endswith("/password")
-    changed = post_form(anna, "/password", current=password, password=PASSWORD,
-                        confirm=PASSWORD)
+    changed = post_form(anna, "/password", current=password, password=PASSWORD, confirm=PASSWORD)
     assert changed.status_code == 302
     assert anna.get("/study/").status_code == 200
     assert "Year 11 History" in anna.get("/classes/").get_data(as_text=True)
@@ -111,17 +114,23 @@ def test_a_bad_roster_names_its_rows_and_creates_nobody(app: Flask) -> None:
     with app.app_context():
         users_before = db.session.scalar(select(func.count()).select_from(User))
     page = teacher.get(url).get_data(as_text=True)
-    response = teacher.post(f"{url}/roster", data={
-        "csrf_token": csrf_token(page), "roster": (io.BytesIO(roster), "roster.csv")},
-        content_type="multipart/form-data")
+    response = teacher.post(
+        f"{url}/roster",
+        data={"csrf_token": csrf_token(page), "roster": (io.BytesIO(roster), "roster.csv")},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Row 3" in html
     assert "Row 4" in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == users_before
-        assert db.session.scalar(select(func.count()).select_from(Membership).where(
-            Membership.class_id == class_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Membership).where(Membership.class_id == class_id)
+            )
+            == 0
+        )
 
 
 def test_build_a_set_by_picking_drawing_removing_and_copying(app: Flask) -> None:
@@ -186,17 +195,31 @@ def test_assign_take_and_read_the_gradebook_and_its_csv(app: Flask) -> None:
     book = teacher.get(f"/teach/assignments/{assignment_id}").get_data(as_text=True)
     assert "2/3 (67%)" in book
     assert "Not started" in book
-    rows = list(csv.DictReader(io.StringIO(
-        teacher.get(f"/teach/assignments/{assignment_id}/gradebook.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                teacher.get(f"/teach/assignments/{assignment_id}/gradebook.csv").get_data(
+                    as_text=True
+                )
+            )
+        )
+    )
     assert [row["status"] for row in rows].count("submitted") == 1
     done = next(row for row in rows if row["status"] == "submitted")
     assert (done["score"], done["out_of"], done["percent"], done["attempts"], done["late"]) == (
-        "2", "3", "67", "1", "no")
+        "2",
+        "3",
+        "67",
+        "1",
+        "no",
+    )
     with app.app_context():
-        student_ids = db.session.scalars(select(Membership.user_id).where(
-            Membership.class_id == class_id)).all()
-        cards = db.session.scalar(select(func.count()).select_from(Card).where(
-            Card.user_id.in_(student_ids)))
+        student_ids = db.session.scalars(
+            select(Membership.user_id).where(Membership.class_id == class_id)
+        ).all()
+        cards = db.session.scalar(
+            select(func.count()).select_from(Card).where(Card.user_id.in_(student_ids))
+        )
         assert cards == 6  # the set's three questions in each student's deck
     class_csv = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
     header, *lines = list(csv.reader(io.StringIO(class_csv)))
@@ -215,8 +238,9 @@ def test_late_work_is_marked_or_refused(app: Flask) -> None:
     book = teacher.get(f"/teach/assignments/{accepting}").get_data(as_text=True)
     assert "Late" in book
 
-    refusing = assign(teacher, set_id, class_id, opens=past - timedelta(days=2), due=past,
-                      accept_late=None)
+    refusing = assign(
+        teacher, set_id, class_id, opens=past - timedelta(days=2), due=past, accept_late=None
+    )
     refused = start(student, refusing)
     assert refused.status_code == 302
     page = student.get(f"/assignments/{refusing}").get_data(as_text=True)
@@ -233,11 +257,15 @@ def test_the_attempt_limit_holds_under_replay(app: Flask) -> None:
     answer_all(student, app, attempt.id, [True, False, True])
     start(student, assignment_id)
     with app.app_context():
-        count = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
-            QuizAttempt.assignment_id == assignment_id))
+        count = db.session.scalar(
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.assignment_id == assignment_id)
+        )
     assert count == 1
     assert "used every attempt" in student.get(f"/assignments/{assignment_id}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def _username(app: Flask, client: object) -> str:
@@ -275,8 +303,10 @@ def test_feedback_after_the_due_date_holds_back_the_answers(app: Flask) -> None:
     page = student.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
     assert "after the due date" in page
     assert "Right answer" not in page
-    assert student.post(f"/quiz/{attempt.id}/deck", data={
-        "csrf_token": csrf_token(page)}).status_code == 403
+    assert (
+        student.post(f"/quiz/{attempt.id}/deck", data={"csrf_token": csrf_token(page)}).status_code
+        == 403
+    )
 
 
 def test_editing_a_set_leaves_attempts_already_taken_alone(app: Flask) -> None:
@@ -297,8 +327,12 @@ def test_editing_a_set_leaves_attempts_already_taken_alone(app: Flask) -> None:
 def test_item_analysis_and_an_attempt_open_for_the_teacher(app: Flask) -> None:
     teacher, set_id, (class_id, *students) = classroom(app, students=4, shuffle=None)
     assignment_id = assign(teacher, set_id, class_id)
-    patterns = [[True, True, True], [True, True, False], [True, False, False],
-                [False, False, False]]
+    patterns = [
+        [True, True, True],
+        [True, True, False],
+        [True, False, False],
+        [False, False, False],
+    ]
     attempts = [take(app, s, assignment_id, p) for s, p in zip(students, patterns, strict=True)]
     page = teacher.get(f"/teach/assignments/{assignment_id}/items").get_data(as_text=True)
     assert "75%" in page
@@ -333,8 +367,15 @@ def test_a_bad_class_form_re_renders_with_the_message(app: Flask) -> None:
     assert response.status_code == 400
     assert "Name the class." in response.get_data(as_text=True)
     set_id = create_set(teacher, question_ids(app, 1))
-    bad = post_form(teacher, f"/teach/sets/{set_id}/assign", school_class="999999",
-                    opens_on="2026-01-02", opens_at="08:00", due_on="2026-01-01", due_at="08:00")
+    bad = post_form(
+        teacher,
+        f"/teach/sets/{set_id}/assign",
+        school_class="999999",
+        opens_on="2026-01-02",
+        opens_at="08:00",
+        due_on="2026-01-01",
+        due_at="08:00",
+    )
     assert bad.status_code == 400
 
 
@@ -350,8 +391,11 @@ def test_names_that_look_like_formulas_stay_text_in_the_csv(app: Flask) -> None:
     teacher, set_id, (class_id, _student) = classroom(app, students=1)
     assignment_id = assign(teacher, set_id, class_id)
     with app.app_context():
-        member = db.session.scalar(select(User).join(Membership, Membership.user_id == User.id)
-                                   .where(Membership.class_id == class_id))
+        member = db.session.scalar(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.class_id == class_id)
+        )
         member.display_name = '=HYPERLINK("http://evil.example","x")'
         db.session.commit()
     exported = teacher.get(f"/teach/assignments/{assignment_id}/gradebook.csv")
@@ -379,20 +423,39 @@ def test_dates_far_from_today_are_refused_everywhere(app: Flask, day: str) -> No
     make_teacher(app, teacher)
     set_id = create_set(teacher, question_ids(app, 1))
     class_id = create_class(teacher)
-    assigned = post_form(teacher, f"/teach/sets/{set_id}/assign", school_class=str(class_id),
-                         opens_on=day, opens_at="00:00", due_on=day, due_at="23:59")
+    assigned = post_form(
+        teacher,
+        f"/teach/sets/{set_id}/assign",
+        school_class=str(class_id),
+        opens_on=day,
+        opens_at="00:00",
+        due_on=day,
+        due_at="23:59",
+    )
     assert assigned.status_code == 400
     page = assigned.get_data(as_text=True)
-    assert ("Choose a date within the last year." in page
-            or "Choose a date within the next two years." in page)
-    edited = post_form(teacher, f"/teach/classes/{class_id}/edit", name="Year 11 History",
-                       timezone="Europe/London", exam_date=day)
+    assert (
+        "Choose a date within the last year." in page
+        or "Choose a date within the next two years." in page
+    )
+    edited = post_form(
+        teacher,
+        f"/teach/classes/{class_id}/edit",
+        name="Year 11 History",
+        timezone="Europe/London",
+        exam_date=day,
+    )
     assert edited.status_code == 400
-    assert ("The exam date has passed" in edited.get_data(as_text=True)
-            or "Choose a date within the next two years." in edited.get_data(as_text=True))
+    assert "The exam date has passed" in edited.get_data(
+        as_text=True
+    ) or "Choose a date within the next two years." in edited.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Assignment).where(
-            Assignment.class_id == class_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Assignment).where(Assignment.class_id == class_id)
+            )
+            == 0
+        )
 
 
 def test_a_moment_at_the_edge_of_the_calendar_still_renders(app: Flask) -> None:
@@ -426,20 +489,38 @@ def test_a_teacher_moves_an_assignment_then_withdraws_it(app: Flask) -> None:
     form = teacher.get(edit_url).get_data(as_text=True)
     assert 'value="00:00"' in form  # the stored window, read back in the class's zone
     new_due = today() + timedelta(days=30)
-    moved = post_form(teacher, edit_url, opens_on=today().isoformat(), opens_at="09:00",
-                      due_on=new_due.isoformat(), due_at="17:00")
+    moved = post_form(
+        teacher,
+        edit_url,
+        opens_on=today().isoformat(),
+        opens_at="09:00",
+        due_on=new_due.isoformat(),
+        due_at="17:00",
+    )
     assert moved.status_code == 302
     with app.app_context():
         assignment = db.session.get(Assignment, assignment_id)
         assert assignment.due_at == local_to_utc(new_due, time(17, 0), "Europe/London")
         assert not assignment.accept_late
-    bad = post_form(teacher, edit_url, opens_on=today().isoformat(), opens_at="09:00",
-                    due_on=today().isoformat(), due_at="08:00")
+    bad = post_form(
+        teacher,
+        edit_url,
+        opens_on=today().isoformat(),
+        opens_at="09:00",
+        due_on=today().isoformat(),
+        due_at="08:00",
+    )
     assert "The due date must come after the opening." in bad.get_data(as_text=True)
     withdrawn = post_form(teacher, edit_url, f"/teach/assignments/{assignment_id}/delete")
     assert withdrawn.headers["Location"] == f"/teach/classes/{class_id}"
     with app.app_context():
         assert db.session.get(Assignment, assignment_id) is None
-        assert db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
-            QuizAttempt.assignment_id == assignment_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(QuizAttempt)
+                .where(QuizAttempt.assignment_id == assignment_id)
+            )
+            == 0
+        )
     assert student.get(f"/assignments/{assignment_id}").status_code == 404

@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, Length
 
 
 class JoinForm(FlaskForm):
-    code = StringField("Class code", validators=[
-        DataRequired("Enter the code your teacher gave you."), Length(max=20)])
+    code = StringField(
+        "Class code",
+        validators=[DataRequired("Enter the code your teacher gave you."), Length(max=20)],
+    )
     submit = SubmitField("Join class")

@@ -42,9 +42,14 @@ def join_with_code(student: User, code: str, now: datetime) -> tuple[SchoolClass
 
 
 def classes_of_student(student: User) -> list[SchoolClass]:
-    return list(db.session.scalars(
-        select(SchoolClass).join(Membership, Membership.class_id == SchoolClass.id)
-        .where(Membership.user_id == student.id).order_by(SchoolClass.name)))
+    return list(
+        db.session.scalars(
+            select(SchoolClass)
+            .join(Membership, Membership.class_id == SchoolClass.id)
+            .where(Membership.user_id == student.id)
+            .order_by(SchoolClass.name)
+        )
+    )
 
 
 def window_of(assignment: Assignment) -> Window:
@@ -54,17 +59,19 @@ def window_of(assignment: Assignment) -> Window:
 def assignment_for(student: User, assignment_id: int) -> Assignment | None:
     """The assignment, only if the student is in its class."""
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or db.session.get(
-            Membership, (assignment.class_id, student.id)) is None:
+    if assignment is None or db.session.get(Membership, (assignment.class_id, student.id)) is None:
         return None
     return assignment
 
 
 def my_attempts(student: User, assignment: Assignment) -> list[QuizAttempt]:
-    return list(db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id,
-                                  QuizAttempt.user_id == student.id)
-        .order_by(QuizAttempt.attempt_number)))
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == student.id)
+            .order_by(QuizAttempt.attempt_number)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -80,33 +87,49 @@ class AssignmentCard:
 def my_assignments(student: User, now: datetime) -> list[AssignmentCard]:
     """Every assignment of the student's classes with its status, in two queries."""
     assignments = db.session.scalars(
-        select(Assignment).join(Membership, Membership.class_id == Assignment.class_id)
-        .where(Membership.user_id == student.id).order_by(Assignment.due_at)).all()
+        select(Assignment)
+        .join(Membership, Membership.class_id == Assignment.class_id)
+        .where(Membership.user_id == student.id)
+        .order_by(Assignment.due_at)
+    ).all()
     by_assignment: dict[int, list[QuizAttempt]] = {}
-    for attempt in db.session.scalars(select(QuizAttempt).where(
+    for attempt in db.session.scalars(
+        select(QuizAttempt)
+        .where(
             QuizAttempt.user_id == student.id,
-            QuizAttempt.assignment_id.in_([a.id for a in assignments]))
-            .order_by(QuizAttempt.attempt_number)):
+            QuizAttempt.assignment_id.in_([a.id for a in assignments]),
+        )
+        .order_by(QuizAttempt.attempt_number)
+    ):
         by_assignment.setdefault(attempt.assignment_id or 0, []).append(attempt)
     cards = []
     for assignment in assignments:
         attempts = by_assignment.get(assignment.id, [])
         done = [a.summary() for a in attempts]
-        cards.append(AssignmentCard(assignment, student_status(window_of(assignment), done, now),
-                                    attempts, best_attempt(done)))
+        cards.append(
+            AssignmentCard(
+                assignment,
+                student_status(window_of(assignment), done, now),
+                attempts,
+                best_attempt(done),
+            )
+        )
     return sorted(cards, key=lambda card: STATUS_ORDER.index(card.status))
 
 
 def start_refused(
-    student: User, assignment: Assignment, now: datetime,
+    student: User,
+    assignment: Assignment,
+    now: datetime,
     attempts: list[QuizAttempt] | None = None,
 ) -> str | None:
     """Why the student may not start an attempt now (None: they may)."""
     if attempts is None:
         attempts = my_attempts(student, assignment)
     in_progress = any(not a.is_finished for a in attempts)
-    return start_refusal(window_of(assignment), now, len(attempts),
-                         assignment.quiz_set.attempts_allowed, in_progress)
+    return start_refusal(
+        window_of(assignment), now, len(attempts), assignment.quiz_set.attempts_allowed, in_progress
+    )
 
 
 def start_attempt(student: User, assignment: Assignment, now: datetime) -> QuizAttempt | str:
@@ -121,13 +144,22 @@ def start_attempt(student: User, assignment: Assignment, now: datetime) -> QuizA
         return refusal
     quiz_set = assignment.quiz_set
     attempt = QuizAttempt(
-        user_id=student.id, title=quiz_set.title, assignment_id=assignment.id,
-        attempt_number=len(attempts) + 1, started_at=now, feedback=quiz_set.feedback,
-        question_ids=draw_for_attempt(quiz_set.question_ids, quiz_set.per_attempt,
-                                      quiz_set.shuffle, random.Random()),
+        user_id=student.id,
+        title=quiz_set.title,
+        assignment_id=assignment.id,
+        attempt_number=len(attempts) + 1,
+        started_at=now,
+        feedback=quiz_set.feedback,
+        question_ids=draw_for_attempt(
+            quiz_set.question_ids, quiz_set.per_attempt, quiz_set.shuffle, random.Random()
+        ),
         deadline_at=attempt_deadline(now, quiz_set.time_limit_minutes, window_of(assignment)),
-        settings={"quiz_set_id": quiz_set.id, "instructions": quiz_set.instructions,
-                  "time_limit_minutes": quiz_set.time_limit_minutes, "always_choice": False},
+        settings={
+            "quiz_set_id": quiz_set.id,
+            "instructions": quiz_set.instructions,
+            "time_limit_minutes": quiz_set.time_limit_minutes,
+            "always_choice": False,
+        },
     )
     db.session.add(attempt)
     try:

@@ -28,7 +28,9 @@ def classes() -> str | Response | tuple[str, int]:
             return redirect(url_for("assignments.classes"))
         form.code.errors = [message]
     return render_template(
-        "assignments/classes.html", form=form, classes=service.classes_of_student(signed_in_user()),
+        "assignments/classes.html",
+        form=form,
+        classes=service.classes_of_student(signed_in_user()),
         cards=service.my_assignments(signed_in_user(), utcnow()),
     ), (400 if form.errors else 200)
 
@@ -41,9 +43,13 @@ def detail(assignment_id: int) -> str:
     now, student = utcnow(), signed_in_user()
     attempts = service.my_attempts(student, assignment)
     return render_template(
-        "assignments/detail.html", assignment=assignment, attempts=attempts,
+        "assignments/detail.html",
+        assignment=assignment,
+        attempts=attempts,
         refusal=service.start_refused(student, assignment, now, attempts),
-        window=service.window_of(assignment), now=now)
+        window=service.window_of(assignment),
+        now=now,
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>/start")

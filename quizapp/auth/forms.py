@@ -44,17 +44,21 @@ class SettingsForm(FlaskForm):
     timezone = SelectField("Time zone", choices=timezone_choices())
     answer_mode = RadioField(
         "How you answer",
-        choices=[SelectChoice("type", "Type or choose the answer; it is checked for you"),
-                 SelectChoice("flip", "Flip the card and rate yourself")],
+        choices=[
+            SelectChoice("type", "Type or choose the answer; it is checked for you"),
+            SelectChoice("flip", "Flip the card and rate yourself"),
+        ],
     )
     desired_retention = DecimalField(
-        "Desired retention", places=2,
-        validators=[DataRequired(), NumberRange(0.70, 0.99,
-                    "Choose between 0.70 and 0.99: higher means more reviews.")],
+        "Desired retention",
+        places=2,
+        validators=[
+            DataRequired(),
+            NumberRange(0.70, 0.99, "Choose between 0.70 and 0.99: higher means more reviews."),
+        ],
     )
     new_per_day = IntegerField("New cards per day", validators=[NumberRange(0, 500)])
-    max_reviews_per_day = IntegerField("Maximum reviews per day",
-                                       validators=[NumberRange(1, 5000)])
+    max_reviews_per_day = IntegerField("Maximum reviews per day", validators=[NumberRange(1, 5000)])
     study_categories = MultiCheckboxField(
         "Categories to study (none ticked means all)",
         choices=category_choices(),
@@ -69,6 +73,8 @@ class SettingsForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     password = PasswordField("New password", validators=[DataRequired(), Length(8, 200)])
-    confirm = PasswordField("Repeat new password", validators=[
-        DataRequired(), EqualTo("password", "The two passwords differ.")])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+    )
     submit = SubmitField("Change password")

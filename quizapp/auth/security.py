@@ -25,20 +25,27 @@ def is_safe_next(target: str | None) -> bool:
     target = target.strip()
     parts = urlsplit(target)
     return (
-        not parts.scheme and not parts.netloc and target.startswith("/")
-        and not target.startswith("//") and "\\" not in target
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
     )
 
 
 def too_many_failures(username: str, address: str) -> bool:
     """Whether this address has failed too often lately, for this username or for any."""
     since = utcnow() - FAILURE_WINDOW
-    recent = select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.failed_at >= since, LoginFailure.address == address)
+    recent = (
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.failed_at >= since, LoginFailure.address == address)
+    )
     by_address = db.session.scalar(recent) or 0
     by_pair = db.session.scalar(recent.where(LoginFailure.username == username)) or 0
     return by_pair >= MAX_FAILURES_PER_USERNAME_AND_ADDRESS or (
-        by_address >= MAX_FAILURES_PER_ADDRESS)
+        by_address >= MAX_FAILURES_PER_ADDRESS
+    )
 
 
 def record_failure(username: str, address: str) -> None:
@@ -51,5 +58,8 @@ def record_failure(username: str, address: str) -> None:
 def clear_failures(username: str, address: str) -> None:
     """A right password forgives that username's failures from that address only, so a
     guesser elsewhere gets no fresh tries from the owner's sign-in."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username,
-                                                  LoginFailure.address == address))
+    db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.username == username, LoginFailure.address == address
+        )
+    )

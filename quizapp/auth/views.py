@@ -45,9 +45,12 @@ def register() -> str | Response:
         return redirect(url_for("home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = User(username=form.username.data.strip().lower(),
-                    display_name=form.display_name.data.strip(),
-                    timezone=form.timezone.data, role="student")
+        user = User(
+            username=form.username.data.strip().lower(),
+            display_name=form.display_name.data.strip(),
+            timezone=form.timezone.data,
+            role="student",
+        )
         user.set_password(form.password.data)
         db.session.add(user)
         try:
@@ -72,7 +75,8 @@ def login() -> str | Response | tuple[str, int]:
         address = request.remote_addr or "unknown"
         if too_many_failures(username, address):
             form.password.errors.append(
-                "Too many failed attempts. Wait 15 minutes, then try again.")
+                "Too many failed attempts. Wait 15 minutes, then try again."
+            )
             return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None or not user.check_password(form.password.data):
@@ -135,8 +139,9 @@ def password() -> str | Response | tuple[str, int]:
             user.end_all_sessions()
             db.session.commit()
             login_user(user)  # this session goes on; every other one has ended
-            flash("Password changed. Any other device you were signed in on is signed out.",
-                  "success")
+            flash(
+                "Password changed. Any other device you were signed in on is signed out.", "success"
+            )
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), (400 if form.errors else 200)
 
@@ -147,8 +152,11 @@ OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"auth.password", "auth.logout", "static
 
 @bp.before_app_request
 def require_own_password() -> Response | None:
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in OPEN_BEFORE_PASSWORD_CHANGE):
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_BEFORE_PASSWORD_CHANGE
+    ):
         flash("Choose your own password to finish setting up your account.", "warning")
         return redirect(url_for("auth.password"))
     return None

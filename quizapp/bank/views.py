@@ -22,8 +22,12 @@ def index() -> str:
     form.tag.choices = options("All tags", [(tag, f"{tag} ({n})") for tag, n in tags])
     filters = {"search": "", "category": "", "kind": "", "tag": ""}
     if form.validate():
-        filters = {"search": form.q.data or "", "category": form.category.data or "",
-                   "kind": form.kind.data or "", "tag": form.tag.data or ""}
+        filters = {
+            "search": form.q.data or "",
+            "category": form.category.data or "",
+            "kind": form.kind.data or "",
+            "tag": form.tag.data or "",
+        }
     number = request.args.get("page", 1, type=int)
     if not 1 <= number <= MAX_PAGE:
         abort(404)
@@ -34,8 +38,12 @@ def index() -> str:
         error_out=False,
     )
     return render_template(
-        "bank/index.html", form=form, page=page, filters=filters,
-        categories=category_counts(), filtered=any(filters.values()),
+        "bank/index.html",
+        form=form,
+        page=page,
+        filters=filters,
+        categories=category_counts(),
+        filtered=any(filters.values()),
     )
 
 
@@ -44,5 +52,6 @@ def detail(question_id: str) -> str:
     question = db.session.get(Question, question_id)
     if question is None:
         abort(404)
-    return render_template("bank/detail.html", question=question,
-                           evidence=evidence_in_context(question))
+    return render_template(
+        "bank/detail.html", question=question, evidence=evidence_in_context(question)
+    )

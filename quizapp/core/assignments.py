@@ -61,7 +61,10 @@ class Window:
 
 
 def start_refusal(
-    window: Window, now: datetime, attempts_used: int, attempts_allowed: int | None,
+    window: Window,
+    now: datetime,
+    attempts_used: int,
+    attempts_allowed: int | None,
     in_progress: bool,
 ) -> str | None:
     """Why a new attempt may not start now, or None when it may."""

@@ -130,8 +130,17 @@ class _QuestionChecker:
             self.check_quote("evidence", source, evidence)
         answer = self.answer(kind, prompt, choices, accepted)
         # With no problem recorded every field is set; the test narrows their types too.
-        if (self.problems or answer is None or not qid or not kind or not category
-                or not prompt or not explanation or not source or not evidence):
+        if (
+            self.problems
+            or answer is None
+            or not qid
+            or not kind
+            or not category
+            or not prompt
+            or not explanation
+            or not source
+            or not evidence
+        ):
             return None
         return BankQuestion(
             id=qid,

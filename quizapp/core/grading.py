@@ -26,17 +26,51 @@ CONTEXT_YEAR = 1917
 #: nearer the right name than any of these, so "Kamenev" never passes for
 #: "Kornilov", nor "Zinoviev" for "Kamenev".
 KNOWN_NAMES = (
-    "lenin", "trotsky", "kerensky", "kornilov", "zinoviev", "kamenev", "stalin",
-    "nicholas", "krasnov", "ulyanov", "bronstein",
+    "lenin",
+    "trotsky",
+    "kerensky",
+    "kornilov",
+    "zinoviev",
+    "kamenev",
+    "stalin",
+    "nicholas",
+    "krasnov",
+    "ulyanov",
+    "bronstein",
 )
 
 #: Given names and titles that may be added to or left off a surname.
-_GIVEN_NAMES = frozenset({
-    "vladimir", "ilyich", "ilich", "leon", "lev", "davidovich", "alexander", "aleksandr",
-    "fyodorovich", "lavr", "georgiyevich", "grigory", "grigori", "yevseyevich", "joseph",
-    "josef", "iosif", "vissarionovich", "general", "comrade", "prime", "minister", "mr",
-    "tsar", "czar", "tzar", "emperor",
-})
+_GIVEN_NAMES = frozenset(
+    {
+        "vladimir",
+        "ilyich",
+        "ilich",
+        "leon",
+        "lev",
+        "davidovich",
+        "alexander",
+        "aleksandr",
+        "fyodorovich",
+        "lavr",
+        "georgiyevich",
+        "grigory",
+        "grigori",
+        "yevseyevich",
+        "joseph",
+        "josef",
+        "iosif",
+        "vissarionovich",
+        "general",
+        "comrade",
+        "prime",
+        "minister",
+        "mr",
+        "tsar",
+        "czar",
+        "tzar",
+        "emperor",
+    }
+)
 #: Regnal numbers, which may be left off the end of a name: "Tsar Nicholas" is Nicholas II.
 _REGNAL = frozenset({"ii", "2nd", "second"})
 _ARTICLES = frozenset({"a", "an", "the"})
@@ -117,7 +151,8 @@ def _surname_form(text: str) -> str:
     if len(words) > 1 and words[-1] in _REGNAL:
         words = words[:-1]
     kept = [
-        word for index, word in enumerate(words)
+        word
+        for index, word in enumerate(words)
         if word not in _GIVEN_NAMES and not (len(word) == 1 and index < len(words) - 1)
     ]
     return " ".join(kept) if kept else " ".join(words)
@@ -142,8 +177,12 @@ def _check_text(question: BankQuestion, response: str, expected: str) -> Verdict
     if any(_same_text(response, answer) for answer in answers):
         return Verdict(True, expected)
     if _is_near_miss(_surname_form(response), [_surname_form(answer) for answer in answers]):
-        return Verdict(True, expected, near_miss=True,
-                       message=f"Accepted as a typo: the spelling is “{expected}”.")
+        return Verdict(
+            True,
+            expected,
+            near_miss=True,
+            message=f"Accepted as a typo: the spelling is “{expected}”.",
+        )
     return Verdict(False, expected)
 
 
@@ -167,9 +206,7 @@ def _is_near_miss(given: str, answers: Sequence[str]) -> bool:
         distance = OSA.distance(given, answer)
         if distance == 0 or distance > _typo_budget(answer) or given[:1] != answer[:1]:
             continue
-        rivals = (
-            name for name in (*KNOWN_NAMES, *MONTHS) if name != answer and name not in answer
-        )
+        rivals = (name for name in (*KNOWN_NAMES, *MONTHS) if name != answer and name not in answer)
         if all(OSA.distance(given, rival) > distance for rival in rivals):
             return True
     return False
@@ -261,8 +298,9 @@ def _same_date(wanted: DateValue, given: DateValue) -> bool:
     if given.has_time:
         return False
     year = CONTEXT_YEAR if given.year is None else given.year
-    parts = zip((wanted.year, wanted.month, wanted.day), (year, given.month, given.day),
-                strict=True)
+    parts = zip(
+        (wanted.year, wanted.month, wanted.day), (year, given.month, given.day), strict=True
+    )
     return all(want is None or want == got for want, got in parts)
 
 

@@ -42,9 +42,7 @@ NO_ANSWER = "(no answer)"
 FLAG_HARD = f"Hard: fewer than {HARD_BELOW:.0%} answered correctly"
 FLAG_EASY = f"Easy: over {EASY_ABOVE:.0%} answered correctly"
 FLAG_LOW_DISCRIMINATION = "Low discrimination: strong and weak students did about as well"
-FLAG_NEGATIVE_DISCRIMINATION = (
-    "Negative discrimination: weaker students did better — check the key"
-)
+FLAG_NEGATIVE_DISCRIMINATION = "Negative discrimination: weaker students did better — check the key"
 
 
 @dataclass(frozen=True)

@@ -74,11 +74,15 @@ def same_type_distractors(
     if kind is None:
         return []
     right = _value_key(question, str(question.answer))
-    candidates = sorted({
-        str(other.answer) for other in pool
-        if other.id != question.id and answer_type(other) == kind
-        and _value_key(question, str(other.answer)) != right
-    })
+    candidates = sorted(
+        {
+            str(other.answer)
+            for other in pool
+            if other.id != question.id
+            and answer_type(other) == kind
+            and _value_key(question, str(other.answer)) != right
+        }
+    )
     unique: dict[object, str] = {}
     for text in candidates:
         unique.setdefault(_value_key(question, text), text)

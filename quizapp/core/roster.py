@@ -77,12 +77,20 @@ def parse_roster(data: bytes, existing_usernames: Collection[str] = ()) -> list[
     records = _records(_decode(data))
     header = next(records, None)
     if header is None:
-        raise RosterInvalid([RosterError(None, "the file is empty; the first row must name "
-                                               "the columns username and display_name")])
+        raise RosterInvalid(
+            [
+                RosterError(
+                    None,
+                    "the file is empty; the first row must name "
+                    "the columns username and display_name",
+                )
+            ]
+        )
     columns = _columns(header[1])
     # Read one row past the limit and stop: a huge file costs no more than a full one.
-    rows = [(line, [cell.strip() for cell in cells])
-            for line, cells in islice(records, MAX_ROWS + 1)]
+    rows = [
+        (line, [cell.strip() for cell in cells]) for line, cells in islice(records, MAX_ROWS + 1)
+    ]
     errors = _size_errors(len(rows))
     if len(rows) > MAX_ROWS:
         raise RosterInvalid(errors)
@@ -119,9 +127,15 @@ def _decode(data: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
         position = error.start + len(data) - len(body)
-        raise RosterInvalid([RosterError(
-            None, f"not UTF-8 text (byte 0x{data[position]:02x} at position {position}); "
-                  "save the roster as CSV UTF-8")]) from error
+        raise RosterInvalid(
+            [
+                RosterError(
+                    None,
+                    f"not UTF-8 text (byte 0x{data[position]:02x} at position {position}); "
+                    "save the roster as CSV UTF-8",
+                )
+            ]
+        ) from error
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -134,8 +148,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as error:
-        raise RosterInvalid([RosterError(None, f"not readable as CSV near line {start} "
-                                               f"({error})")]) from error
+        raise RosterInvalid(
+            [RosterError(None, f"not readable as CSV near line {start} ({error})")]
+        ) from error
 
 
 def _columns(header: Sequence[str]) -> dict[str, int]:
@@ -151,8 +166,10 @@ def _columns(header: Sequence[str]) -> dict[str, int]:
 def _missing_columns_message(missing: Sequence[str], header: Sequence[str]) -> str:
     listed = ", ".join(f"'{cell.strip()}'" for cell in header)
     plural = "s" if len(missing) > 1 else ""
-    message = (f"missing column{plural} {' and '.join(repr(name) for name in missing)}; "
-               f"the first row has {listed}")
+    message = (
+        f"missing column{plural} {' and '.join(repr(name) for name in missing)}; "
+        f"the first row has {listed}"
+    )
     if any(";" in cell or "\t" in cell for cell in header):
         message += " (the file seems to use semicolons or tabs; save it as CSV UTF-8)"
     return message
@@ -162,8 +179,13 @@ def _size_errors(count: int) -> list[RosterError]:
     if count == 0:
         return [RosterError(None, "no students below the header row")]
     if count > MAX_ROWS:
-        return [RosterError(None, f"more than {MAX_ROWS} students, the limit for one class; "
-                                  "split the roster into smaller files")]
+        return [
+            RosterError(
+                None,
+                f"more than {MAX_ROWS} students, the limit for one class; "
+                "split the roster into smaller files",
+            )
+        ]
     return []
 
 
@@ -202,8 +224,7 @@ def _display_name_errors(display_name: str) -> list[str]:
     if not display_name:
         return ["missing display name"]
     if len(display_name) > MAX_DISPLAY_NAME:
-        return [f"display name is {len(display_name)} characters; "
-                f"the limit is {MAX_DISPLAY_NAME}"]
+        return [f"display name is {len(display_name)} characters; the limit is {MAX_DISPLAY_NAME}"]
     return []
 
 

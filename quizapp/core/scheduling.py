@@ -42,15 +42,24 @@ class CardState:
         # A fixed card_id: without one, fsrs derives an id from the clock and sleeps 1 ms
         # per card to keep ids unique, which makes forecasts over a deck crawl.
         return Card(
-            card_id=0, state=State(self.state), step=self.step, stability=self.stability,
-            difficulty=self.difficulty, due=self.due or now, last_review=self.last_review,
+            card_id=0,
+            state=State(self.state),
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due or now,
+            last_review=self.last_review,
         )
 
     @classmethod
     def from_fsrs(cls, card: Card) -> CardState:
         return cls(
-            state=int(card.state), step=card.step, stability=card.stability,
-            difficulty=card.difficulty, due=card.due, last_review=card.last_review,
+            state=int(card.state),
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=card.due,
+            last_review=card.last_review,
         )
 
 
@@ -97,8 +106,7 @@ def next_intervals(
 ) -> dict[Rating, timedelta]:
     """How long until the card is due again after each button, for labelling them."""
     return {
-        rating: _reviewed_card(state, rating, now, desired_retention).due - now
-        for rating in Rating
+        rating: _reviewed_card(state, rating, now, desired_retention).due - now for rating in Rating
     }
 
 

@@ -85,10 +85,11 @@ def calendar_weeks(
     busiest = max((counts.get(day, 0) for day in days if day <= today), default=0)
     cells = [
         HeatCell(day, counts.get(day, 0), heat_level(counts.get(day, 0), busiest))
-        if day <= today else None
+        if day <= today
+        else None
         for day in days
     ]
-    return [cells[n:n + 7] for n in range(0, len(cells), 7)]
+    return [cells[n : n + 7] for n in range(0, len(cells), 7)]
 
 
 def week_rows(
@@ -123,8 +124,9 @@ def due_forecast(
     zone = timezone_or_utc(timezone)
     today = now.astimezone(zone).date()
     counts = Counter(max(due.astimezone(zone).date(), today) for due in dues)
-    return [(today + timedelta(days=n), counts.get(today + timedelta(days=n), 0))
-            for n in range(days)]
+    return [
+        (today + timedelta(days=n), counts.get(today + timedelta(days=n), 0)) for n in range(days)
+    ]
 
 
 # Accuracy ---------------------------------------------------------------------
@@ -155,8 +157,10 @@ def accuracy_by_category(
     for category, rating in reviews:
         totals[category] += 1
         successes[category] += is_success(rating)
-    return [Accuracy(category, totals[category], successes[category])
-            for category in _ordered(totals, order)]
+    return [
+        Accuracy(category, totals[category], successes[category])
+        for category in _ordered(totals, order)
+    ]
 
 
 def overall_accuracy(rows: Iterable[Accuracy]) -> Accuracy:
@@ -205,8 +209,11 @@ def mastery_by_category(
         states.setdefault(category, Counter())[state] += 1
         bands.setdefault(category, Counter())[stability_band(stability)] += 1
     return [
-        Mastery(category, {s: states[category][s] for s in STATE_LABELS},
-                {b: bands[category][b] for b in BAND_LABELS})
+        Mastery(
+            category,
+            {s: states[category][s] for s in STATE_LABELS},
+            {b: bands[category][b] for b in BAND_LABELS},
+        )
         for category in _ordered(states, order)
     ]
 

@@ -24,9 +24,20 @@ from quizapp.quiz import service as quiz
 from quizapp.teach import service as teach
 
 SEED = 1905
-NAMES = ("Anna Petrova", "Boris Ivanov", "Clara Zetkin-Smith", "Dmitri Orlov", "Elena Sokolova",
-         "Fyodor Marin", "Galina Ross", "Ivan Kuznetsov", "Katya Belova", "Leon Grant",
-         "Maria Novak", "Nikolai Popov")
+NAMES = (
+    "Anna Petrova",
+    "Boris Ivanov",
+    "Clara Zetkin-Smith",
+    "Dmitri Orlov",
+    "Elena Sokolova",
+    "Fyodor Marin",
+    "Galina Ross",
+    "Ivan Kuznetsov",
+    "Katya Belova",
+    "Leon Grant",
+    "Maria Novak",
+    "Nikolai Popov",
+)
 #: Kinds answered by a single typed or chosen string, so a simulated answer is simple.
 SIMPLE_KINDS = ("short", "choice", "cloze", "number", "date")
 
@@ -61,19 +72,39 @@ def _account(username: str, name: str, password: str, role: str) -> User:
     return user
 
 
-def _assignments(owner: User, school_class: SchoolClass, members: list[User], now: datetime,
-                 rng: random.Random) -> None:
+def _assignments(
+    owner: User, school_class: SchoolClass, members: list[User], now: datetime, rng: random.Random
+) -> None:
     """A finished assignment (one student late, one missing) and a current one."""
-    pool = list(db.session.scalars(select(Question).where(
-        Question.retired_at.is_(None), Question.kind.in_(SIMPLE_KINDS)).order_by(Question.id)))
-    past = _set(owner, "Key dates of 1917", [q for q in pool if q.category == "dates"], 8, rng,
-                now)
-    current = _set(owner, "Who was who", [q for q in pool if q.category == "key-figures"], 8,
-                   rng, now)
-    done = teach.assign(past, school_class, now - timedelta(days=9), now - timedelta(days=4),
-                        True, False, now - timedelta(days=9))
-    running = teach.assign(current, school_class, now - timedelta(days=2),
-                           now + timedelta(days=5), True, False, now - timedelta(days=2))
+    pool = list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.retired_at.is_(None), Question.kind.in_(SIMPLE_KINDS))
+            .order_by(Question.id)
+        )
+    )
+    past = _set(owner, "Key dates of 1917", [q for q in pool if q.category == "dates"], 8, rng, now)
+    current = _set(
+        owner, "Who was who", [q for q in pool if q.category == "key-figures"], 8, rng, now
+    )
+    done = teach.assign(
+        past,
+        school_class,
+        now - timedelta(days=9),
+        now - timedelta(days=4),
+        True,
+        False,
+        now - timedelta(days=9),
+    )
+    running = teach.assign(
+        current,
+        school_class,
+        now - timedelta(days=2),
+        now + timedelta(days=5),
+        True,
+        False,
+        now - timedelta(days=2),
+    )
     ability = {m.id: 0.35 + 0.6 * n / max(len(members) - 1, 1) for n, m in enumerate(members)}
     for n, member in enumerate(members):
         if n == 0:
@@ -81,27 +112,47 @@ def _assignments(owner: User, school_class: SchoolClass, members: list[User], no
         when = now - timedelta(days=3 if n == 1 else 6, hours=rng.randint(0, 8))  # one late
         _take(member, done, when, ability[member.id], pool, rng)
         if n % 2 == 0:
-            _take(member, running, now - timedelta(hours=rng.randint(2, 30)), ability[member.id],
-                  pool, rng)
+            _take(
+                member,
+                running,
+                now - timedelta(hours=rng.randint(2, 30)),
+                ability[member.id],
+                pool,
+                rng,
+            )
         elif n == 3:
             attempt = assignments.start_attempt(member, running, now - timedelta(hours=1))
             if isinstance(attempt, str):
                 raise click.ClickException(attempt)
 
 
-def _set(owner: User, title: str, questions: list[Question], size: int, rng: random.Random,
-         now: datetime) -> QuizSet:
-    quiz_set = QuizSet(teacher_id=owner.id, title=title, question_ids=[], created_at=now,
-                       updated_at=now, instructions="Answer from memory; spelling slips are "
-                       "forgiven in names.", attempts_allowed=2, feedback="end")
+def _set(
+    owner: User, title: str, questions: list[Question], size: int, rng: random.Random, now: datetime
+) -> QuizSet:
+    quiz_set = QuizSet(
+        teacher_id=owner.id,
+        title=title,
+        question_ids=[],
+        created_at=now,
+        updated_at=now,
+        instructions="Answer from memory; spelling slips are forgiven in names.",
+        attempts_allowed=2,
+        feedback="end",
+    )
     db.session.add(quiz_set)
     db.session.commit()
     teach.add_questions(quiz_set, [q.id for q in rng.sample(questions, size)], now)
     return quiz_set
 
 
-def _take(student: User, assignment: Assignment, start: datetime, ability: float,
-          pool: list[Question], rng: random.Random) -> None:
+def _take(
+    student: User,
+    assignment: Assignment,
+    start: datetime,
+    ability: float,
+    pool: list[Question],
+    rng: random.Random,
+) -> None:
     """Answer every question, right with the student's ability, else with a plausible slip:
     another answer from the same category, as real wrong answers tend to be."""
     attempt = assignments.start_attempt(student, assignment, start)
@@ -114,8 +165,8 @@ def _take(student: User, assignment: Assignment, start: datetime, ability: float
         if rng.random() < ability:
             response = str(question.answer)
         else:
-            lookalikes = [q for q in pool if q.category == question.category
-                          and q.answer != question.answer]
+            lookalikes = [
+                q for q in pool if q.category == question.category and q.answer != question.answer
+            ]
             response = str(rng.choice(lookalikes[:6]).answer)
         quiz.record_answer(attempt, position, question, response, clock)
-

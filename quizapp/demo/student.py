@@ -84,8 +84,13 @@ def _remove_user(username: str) -> None:
 
 
 def _create_user(username: str, password: str) -> User:
-    user = User(username=username, display_name="Demo Student", role="student",
-                timezone=DEMO_TIMEZONE, answer_mode="flip")
+    user = User(
+        username=username,
+        display_name="Demo Student",
+        role="student",
+        timezone=DEMO_TIMEZONE,
+        answer_mode="flip",
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -95,8 +100,9 @@ def _create_user(username: str, password: str) -> User:
 def _add_exam_plan(user: User, start: datetime, now: datetime) -> None:
     """An exam two weeks ahead, planned from the first day so readiness has a history."""
     exam_date = study_day(now, user.timezone) + timedelta(days=EXAM_IN_DAYS)
-    db.session.add(ExamPlan(user_id=user.id, exam_date=exam_date, categories=[], tags=[],
-                            created_at=start))
+    db.session.add(
+        ExamPlan(user_id=user.id, exam_date=exam_date, categories=[], tags=[], created_at=start)
+    )
     db.session.commit()
 
 
@@ -107,8 +113,9 @@ def _local(day: date, at: time, timezone: str) -> datetime:
 
 def simulate(user: User, days: int, now: datetime, rng: random.Random) -> int:
     """Study on each of the ``days`` days before today (some skipped); the review count."""
-    questions = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.retired_at.is_(None)))}
+    questions = {
+        q.id: q for q in db.session.scalars(select(Question).where(Question.retired_at.is_(None)))
+    }
     fresh = [qid for qid in service.new_question_ids(user) if qid in questions]
     today = study_day(now, user.timezone)
     total = 0
@@ -122,8 +129,9 @@ def simulate(user: User, days: int, now: datetime, rng: random.Random) -> int:
     return total
 
 
-def _study_session(user: User, questions: dict[str, Question], session: Session,
-                   rng: random.Random) -> int:
+def _study_session(
+    user: User, questions: dict[str, Question], session: Session, rng: random.Random
+) -> int:
     """Due cards first, then new ones, then learning steps a few minutes ahead."""
     while session.done < SESSION_CAP:
         question_id = _next_due(user, session.clock) or _next_new(session)
@@ -132,7 +140,8 @@ def _study_session(user: User, questions: dict[str, Question], session: Session,
             if ahead is None:
                 break
             session.clock = db.session.scalar(
-                select(Card.due).where(Card.user_id == user.id, Card.question_id == ahead))
+                select(Card.due).where(Card.user_id == user.id, Card.question_id == ahead)
+            )
             continue
         _answer(user, questions[question_id], session.clock, rng)
         session.done += 1
@@ -142,8 +151,11 @@ def _study_session(user: User, questions: dict[str, Question], session: Session,
 
 def _next_due(user: User, moment: datetime) -> str | None:
     return db.session.scalar(
-        select(Card.question_id).where(Card.user_id == user.id, Card.due <= moment)
-        .order_by(Card.due, Card.question_id).limit(1))
+        select(Card.question_id)
+        .where(Card.user_id == user.id, Card.due <= moment)
+        .order_by(Card.due, Card.question_id)
+        .limit(1)
+    )
 
 
 def _next_new(session: Session) -> str | None:
@@ -163,7 +175,8 @@ def _answer(user: User, question: Question, moment: datetime, rng: random.Random
     else:
         grade = Rating.Again
     reps = card.reps if card else 0
-    saved = service.record_review(user, question, service.presentation_key(question.id, reps),
-                                  grade, None, None, moment)
+    saved = service.record_review(
+        user, question, service.presentation_key(question.id, reps), grade, None, None, moment
+    )
     if saved is None:
         raise click.ClickException(f"could not record a review of {question.id}")

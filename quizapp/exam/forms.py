@@ -9,8 +9,9 @@ from quizapp.web.forms import DatedForm, MultiCheckboxField, NearToday, category
 
 
 class ExamForm(DatedForm):
-    exam_date = DateField("Exam date", validators=[DataRequired("Enter the exam's date."),
-                                                   NearToday()])
+    exam_date = DateField(
+        "Exam date", validators=[DataRequired("Enter the exam's date."), NearToday()]
+    )
     categories = MultiCheckboxField(
         "Categories in the exam (none ticked means all)",
         choices=category_choices(),

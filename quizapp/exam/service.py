@@ -39,18 +39,27 @@ def own_plan(user: User) -> ExamPlan | None:
 def class_exam(user: User, today: date) -> SchoolClass | None:
     """The student's class with the nearest exam still to come, if any class has one."""
     return db.session.scalar(
-        select(SchoolClass).join(Membership, Membership.class_id == SchoolClass.id)
-        .where(Membership.user_id == user.id, SchoolClass.exam_date.is_not(None),
-               SchoolClass.exam_date >= today)
-        .order_by(SchoolClass.exam_date, SchoolClass.id).limit(1))
+        select(SchoolClass)
+        .join(Membership, Membership.class_id == SchoolClass.id)
+        .where(
+            Membership.user_id == user.id,
+            SchoolClass.exam_date.is_not(None),
+            SchoolClass.exam_date >= today,
+        )
+        .order_by(SchoolClass.exam_date, SchoolClass.id)
+        .limit(1)
+    )
 
 
 def plan_from_class(user: User, school_class: SchoolClass) -> ExamPlan:
     """A class's exam as the student's plan. Never saved: the class owns it."""
-    return ExamPlan(user_id=user.id, exam_date=school_class.exam_date,
-                    categories=list(school_class.exam_categories or []),
-                    tags=list(school_class.exam_tags or []),
-                    created_at=max(school_class.created_at, user.created_at))
+    return ExamPlan(
+        user_id=user.id,
+        exam_date=school_class.exam_date,
+        categories=list(school_class.exam_categories or []),
+        tags=list(school_class.exam_tags or []),
+        created_at=max(school_class.created_at, user.created_at),
+    )
 
 
 def plan_for(user: User, today: date | None = None) -> ExamPlan | None:
@@ -92,8 +101,11 @@ def remaining_new(user: User, plan: ExamPlan) -> int:
     The exam's pace is set by these: each must be started before exam day.
     """
     studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
-    query = select(func.count()).select_from(Question).where(
-        Question.id.in_(scope_question_ids(plan)), Question.id.not_in(studied))
+    query = (
+        select(func.count())
+        .select_from(Question)
+        .where(Question.id.in_(scope_question_ids(plan)), Question.id.not_in(studied))
+    )
     if user.study_categories:
         query = query.where(Question.category.in_(user.study_categories))
     return db.session.scalar(query) or 0
@@ -102,7 +114,8 @@ def remaining_new(user: User, plan: ExamPlan) -> int:
 def scope_states(user: User, plan: ExamPlan) -> dict[str, CardState | None]:
     scope = scope_question_ids(plan)
     cards = db.session.scalars(
-        select(Card).where(Card.user_id == user.id, Card.question_id.in_(scope)))
+        select(Card).where(Card.user_id == user.id, Card.question_id.in_(scope))
+    )
     by_id = {card.question_id: card.memory_state() for card in cards}
     return {qid: by_id.get(qid) for qid in scope}
 
@@ -135,8 +148,10 @@ def history(user: User, plan: ExamPlan, now: datetime, days: int = 30) -> list[t
     """Readiness at the end of each day since the plan began (at most ``days`` days)."""
     scope = scope_question_ids(plan)
     reviews = db.session.scalars(
-        select(Review).where(Review.user_id == user.id, Review.question_id.in_(scope))
-        .order_by(Review.reviewed_at, Review.id))
+        select(Review)
+        .where(Review.user_id == user.id, Review.question_id.in_(scope))
+        .order_by(Review.reviewed_at, Review.id)
+    )
     states: dict[str, list[tuple[datetime, CardState]]] = {}
     for entry in reviews:
         trail = states.setdefault(entry.question_id, [])
@@ -146,7 +161,6 @@ def history(user: User, plan: ExamPlan, now: datetime, days: int = 30) -> list[t
     today = study_day(now, user.timezone)
     first = max(study_day(plan.created_at, user.timezone), today - timedelta(days=days - 1))
     span = [first + timedelta(days=n) for n in range((today - first).days + 1)]
-    return readiness_history(states, scope, span, exam_moment(plan.exam_date, user.timezone),
-                             user.timezone)
-
-
+    return readiness_history(
+        states, scope, span, exam_moment(plan.exam_date, user.timezone), user.timezone
+    )

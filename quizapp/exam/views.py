@@ -51,8 +51,9 @@ def plan() -> str | Response:
         flash("Exam plan saved. Your study sessions now pace towards it.", "success")
         return redirect(url_for("exam.plan"))
     in_force = existing or (service.plan_from_class(user, from_class) if from_class else None)
-    return render_template("exam/plan.html", form=form, from_class=from_class,
-                           **_summary(user, in_force, now))
+    return render_template(
+        "exam/plan.html", form=form, from_class=from_class, **_summary(user, in_force, now)
+    )
 
 
 def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
@@ -61,16 +62,23 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
     today = study_day(now, user.timezone)
     forecast = service.exam_readiness(user, plan)
     weakest = forecast.weakest(10)
-    prompts = dict(db.session.execute(
-        select(Question.id, Question.prompt).where(
-            Question.id.in_([card.question_id for card in weakest]))).all())
+    prompts = dict(
+        db.session.execute(
+            select(Question.id, Question.prompt).where(
+                Question.id.in_([card.question_id for card in weakest])
+            )
+        ).all()
+    )
     scope = service.scope_question_ids(plan)
     remaining = service.remaining_new(user, plan)
     return {
-        "plan": plan, "active": is_active(today, plan.exam_date),
-        "days_left": days_left(today, plan.exam_date), "readiness": forecast,
+        "plan": plan,
+        "active": is_active(today, plan.exam_date),
+        "days_left": days_left(today, plan.exam_date),
+        "readiness": forecast,
         "weakest": [(card, prompts.get(card.question_id, card.question_id)) for card in weakest],
-        "scope_size": len(scope), "remaining_new": remaining,
+        "scope_size": len(scope),
+        "remaining_new": remaining,
         "pacing": new_card_plan(remaining, today, plan.exam_date, user.new_per_day),
         "revising": in_revision_window(today, plan.exam_date),
     }

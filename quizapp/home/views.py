@@ -20,5 +20,6 @@ def index() -> str:
     user = signed_in_user()
     stats = service.home_stats(user, now)
     cards = my_assignments(user, now)
-    return render_template("home/dashboard.html", stats=stats,
-                           assignments=[c for c in cards if c.status != "closed"])
+    return render_template(
+        "home/dashboard.html", stats=stats, assignments=[c for c in cards if c.status != "closed"]
+    )

@@ -21,8 +21,16 @@ def backup(engine: Engine, target: Path) -> None:
     if engine.dialect.name == "sqlite":
         _sqlite_copy(_sqlite_path(engine), target)
     elif engine.dialect.name == "postgresql":
-        _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target),
-              _libpq_url(engine)])
+        _run(
+            [
+                _tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(target),
+                _libpq_url(engine),
+            ]
+        )
     else:
         raise BackupError(f"no backup method for {engine.dialect.name}")
 
@@ -39,8 +47,18 @@ def restore(engine: Engine, source: Path) -> None:
     if engine.dialect.name == "sqlite":
         _sqlite_copy(source, _sqlite_path(engine))
     elif engine.dialect.name == "postgresql":
-        _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "--dbname", _libpq_url(engine), str(source)])
+        _run(
+            [
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                _libpq_url(engine),
+                str(source),
+            ]
+        )
     else:
         raise BackupError(f"no restore method for {engine.dialect.name}")
 
@@ -63,8 +81,7 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 
 
 def _libpq_url(engine: Engine) -> str:
-    return make_url(engine.url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
+    return make_url(engine.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _tool(name: str) -> str:

@@ -41,9 +41,16 @@ class SyncReport:
 
 def search_text_for(question: BankQuestion) -> str:
     """Everything a search should find the question by, folded to lower case."""
-    parts = [question.id, question.prompt, question.answer_text, question.explanation,
-             question.note or "", " ".join(question.tags), " ".join(question.accepted),
-             " ".join(question.choices)]
+    parts = [
+        question.id,
+        question.prompt,
+        question.answer_text,
+        question.explanation,
+        question.note or "",
+        " ".join(question.tags),
+        " ".join(question.accepted),
+        " ".join(question.choices),
+    ]
     return " ".join(parts).casefold()
 
 
@@ -77,8 +84,19 @@ def sync_bank(session: Session, bank: Bank) -> SyncReport:
 
 def _copy_into(row: Question, question: BankQuestion, now: object) -> None:
     data = question.to_dict()
-    for name in ("kind", "category", "prompt", "answer", "accepted", "choices", "source",
-                 "evidence", "more_evidence", "explanation", "note"):
+    for name in (
+        "kind",
+        "category",
+        "prompt",
+        "answer",
+        "accepted",
+        "choices",
+        "source",
+        "evidence",
+        "more_evidence",
+        "explanation",
+        "note",
+    ):
         setattr(row, name, data[name])
     row.file = question.file
     row.search_text = search_text_for(question)

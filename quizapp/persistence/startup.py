@@ -90,7 +90,6 @@ def setup_lock(engine: Engine, lock_dir: str, name: str = "quizapp-setup") -> It
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-
 def prepare_database(app: Flask) -> SyncReport:
     """Migrate to the latest schema and sync the bank, one process at a time.
 

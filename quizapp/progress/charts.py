@@ -38,8 +38,9 @@ class Segment:
 
 
 def _attrs(values: dict[str, object]) -> str:
-    return "".join(f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
-                   for key, value in values.items())
+    return "".join(
+        f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"' for key, value in values.items()
+    )
 
 
 def _el(name: str, content: str = "", **attrs: object) -> str:
@@ -65,12 +66,19 @@ def _n(value: float) -> str:
 
 def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str]) -> Markup:
     """The chart's frame: its accessible name and description, then its marks."""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(height)}" '
-            f'width="100%" class="chart" role="img" focusable="false" '
-            f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-            f'font-family="system-ui, sans-serif">')
-    parts = [head, _el("title", str(escape(title)), id=f"{chart_id}-title"),
-             _el("desc", str(escape(desc)), id=f"{chart_id}-desc"), *body, "</svg>"]
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(height)}" '
+        f'width="100%" class="chart" role="img" focusable="false" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+        f'font-family="system-ui, sans-serif">'
+    )
+    parts = [
+        head,
+        _el("title", str(escape(title)), id=f"{chart_id}-title"),
+        _el("desc", str(escape(desc)), id=f"{chart_id}-desc"),
+        *body,
+        "</svg>",
+    ]
     return Markup("".join(parts))  # noqa: S704  (every text and attribute above is escaped)
 
 
@@ -91,8 +99,9 @@ def _plural(count: int, word: str) -> str:
 # Calendar heatmap ----------------------------------------------------------------
 
 
-def heatmap(chart_id: str, title: str, desc: str, weeks: Sequence[Sequence[HeatCell | None]]
-            ) -> Markup:
+def heatmap(
+    chart_id: str, title: str, desc: str, weeks: Sequence[Sequence[HeatCell | None]]
+) -> Markup:
     """Weeks as columns, weekdays as rows (Monday on top), shaded by reviews that day."""
     left, top, step, size = 34, 20, 14, 11
     body = [_text(0, top + row * step + 10, label) for row, label in enumerate(WEEKDAYS) if label]
@@ -101,8 +110,18 @@ def heatmap(chart_id: str, title: str, desc: str, weeks: Sequence[Sequence[HeatC
         for row, cell in enumerate(week):
             if cell is not None:
                 tip = _tip(f"{day_label(cell.day)}: {_plural(cell.count, 'review')}")
-                body.append(_el("rect", tip, x=left + column * step, y=top + row * step, width=size,
-                                height=size, rx=2, fill=HEAT_COLOURS[cell.level]))
+                body.append(
+                    _el(
+                        "rect",
+                        tip,
+                        x=left + column * step,
+                        y=top + row * step,
+                        width=size,
+                        height=size,
+                        rx=2,
+                        fill=HEAT_COLOURS[cell.level],
+                    )
+                )
     legend_y = top + 7 * step + 8
     body += _heat_legend(WIDTH - 5 * step - 38, legend_y, step, size)
     return _svg(chart_id, title, desc, legend_y + size + 6, body)
@@ -124,8 +143,9 @@ def _month_labels(weeks: Sequence[Sequence[HeatCell | None]], left: int, step: i
 def _heat_legend(x: float, y: float, step: int, size: int) -> list[str]:
     parts = [_text(x - 4, y + 10, "Less", text_anchor="end")]
     for level, colour in enumerate(HEAT_COLOURS):
-        parts.append(_el("rect", x=_n(x + level * step), y=_n(y), width=size, height=size,
-                         rx=2, fill=colour))
+        parts.append(
+            _el("rect", x=_n(x + level * step), y=_n(y), width=size, height=size, rx=2, fill=colour)
+        )
     parts.append(_text(x + 5 * step + 2, y + 10, "More"))
     return parts
 
@@ -133,8 +153,9 @@ def _heat_legend(x: float, y: float, step: int, size: int) -> list[str]:
 # Vertical bars (forecast) ------------------------------------------------------
 
 
-def day_bars(chart_id: str, title: str, desc: str, points: Sequence[tuple[date, int]],
-             noun: str = "card") -> Markup:
+def day_bars(
+    chart_id: str, title: str, desc: str, points: Sequence[tuple[date, int]], noun: str = "card"
+) -> Markup:
     """One bar per day, with a count axis; every seventh day is labelled."""
     left, top, plot_h, bottom = 30, 10, 140, 26
     plot_w = WIDTH - left - 6
@@ -145,12 +166,21 @@ def day_bars(chart_id: str, title: str, desc: str, points: Sequence[tuple[date, 
         height = plot_h * value / ticks[-1]
         x = left + index * slot
         if value:
-            body.append(_el("rect", _tip(f"{day_label(day)}: {_plural(value, noun)} due"),
-                            x=_n(x + 1), y=_n(top + plot_h - height), width=_n(slot - 2),
-                            height=_n(height), fill=BAR))
+            body.append(
+                _el(
+                    "rect",
+                    _tip(f"{day_label(day)}: {_plural(value, noun)} due"),
+                    x=_n(x + 1),
+                    y=_n(top + plot_h - height),
+                    width=_n(slot - 2),
+                    height=_n(height),
+                    fill=BAR,
+                )
+            )
         if index % 7 == 0:
-            body.append(_text(x + slot / 2, top + plot_h + 18, f"{day.day} {day:%b}",
-                              text_anchor="middle"))
+            body.append(
+                _text(x + slot / 2, top + plot_h + 18, f"{day.day} {day:%b}", text_anchor="middle")
+            )
     return _svg(chart_id, title, desc, top + plot_h + bottom, body)
 
 
@@ -164,8 +194,9 @@ def _ticks(highest: float) -> list[int]:
         magnitude *= 10
 
 
-def _y_axis(ticks: Sequence[int], left: float, top: float, plot_h: float,
-            label: Callable[[int], str]) -> list[str]:
+def _y_axis(
+    ticks: Sequence[int], left: float, top: float, plot_h: float, label: Callable[[int], str]
+) -> list[str]:
     """Horizontal grid lines with their values, the top tick being the scale's maximum."""
     parts = []
     for tick in ticks:
@@ -178,8 +209,9 @@ def _y_axis(ticks: Sequence[int], left: float, top: float, plot_h: float,
 # Horizontal bars (accuracy, mastery) ------------------------------------------------
 
 
-def percent_bars(chart_id: str, title: str, desc: str,
-                 rows: Sequence[tuple[str, int | None]]) -> Markup:
+def percent_bars(
+    chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int | None]]
+) -> Markup:
     """One bar per row on a 0-100% scale; a row with no figure says so instead."""
     left, top, row_h = 96, 6, 28
     plot_w = WIDTH - left - 46
@@ -191,14 +223,28 @@ def percent_bars(chart_id: str, title: str, desc: str,
         if value is None:
             body.append(_text(left + 6, y + 17, "no reviews yet"))
             continue
-        body.append(_el("rect", _tip(f"{label}: {value}%"), x=left, y=y + 4,
-                        width=_n(plot_w * value / 100), height=18, fill=BAR))
+        body.append(
+            _el(
+                "rect",
+                _tip(f"{label}: {value}%"),
+                x=left,
+                y=y + 4,
+                width=_n(plot_w * value / 100),
+                height=18,
+                fill=BAR,
+            )
+        )
         body.append(_text(left + plot_w + 5, y + 17, f"{value}%", fill=INK))
     return _svg(chart_id, title, desc, top + len(rows) * row_h + 6, body)
 
 
-def stacked_bars(chart_id: str, title: str, desc: str, segments: Sequence[Segment],
-                 rows: Sequence[tuple[str, Sequence[int]]]) -> Markup:
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    desc: str,
+    segments: Sequence[Segment],
+    rows: Sequence[tuple[str, Sequence[int]]],
+) -> Markup:
     """One bar per row split into segments, scaled to the largest row, with a legend."""
     left, top, row_h = 96, 6, 28
     plot_w = WIDTH - left - 32
@@ -211,9 +257,17 @@ def stacked_bars(chart_id: str, title: str, desc: str, segments: Sequence[Segmen
         for segment, value in zip(segments, values, strict=True):
             width = plot_w * value / largest
             if value:
-                body.append(_el("rect", _tip(f"{label}: {value} {segment.name.lower()}"),
-                                x=_n(x), y=y + 4, width=_n(width), height=18,
-                                fill=segment.colour))
+                body.append(
+                    _el(
+                        "rect",
+                        _tip(f"{label}: {value} {segment.name.lower()}"),
+                        x=_n(x),
+                        y=y + 4,
+                        width=_n(width),
+                        height=18,
+                        fill=segment.colour,
+                    )
+                )
             x += width
         body.append(_text(x + 5, y + 17, str(sum(values)), fill=INK))
     legend_y = top + len(rows) * row_h + 8
@@ -229,8 +283,9 @@ def _legend(segments: Sequence[Segment], y: float) -> tuple[list[str], float]:
     for index, segment in enumerate(segments):
         x = 8 + (index % per_row) * column
         row_y = y + (index // per_row) * 20
-        parts.append(_el("rect", x=_n(x), y=_n(row_y), width=12, height=12, rx=2,
-                         fill=segment.colour))
+        parts.append(
+            _el("rect", x=_n(x), y=_n(row_y), width=12, height=12, rx=2, fill=segment.colour)
+        )
         parts.append(_text(x + 17, row_y + 11, segment.name, fill=INK))
     rows = -(-len(segments) // per_row)
     return parts, rows * 20 + 4
@@ -239,24 +294,36 @@ def _legend(segments: Sequence[Segment], y: float) -> tuple[list[str], float]:
 # Line (readiness) -------------------------------------------------------------------
 
 
-def percent_line(chart_id: str, title: str, desc: str,
-                 points: Sequence[tuple[date, float]]) -> Markup:
+def percent_line(
+    chart_id: str, title: str, desc: str, points: Sequence[tuple[date, float]]
+) -> Markup:
     """Share (0..1) per day as a line on a 0-100% scale; first and last days labelled."""
     left, top, plot_h, bottom = 44, 10, 140, 26
     plot_w = WIDTH - left - 14
     body = _y_axis([0, 25, 50, 75, 100], left, top, plot_h, lambda tick: f"{tick}%")
     span = max(len(points) - 1, 1)
-    coords = [(left + plot_w * index / span, top + plot_h * (1 - share))
-              for index, (_, share) in enumerate(points)]
+    coords = [
+        (left + plot_w * index / span, top + plot_h * (1 - share))
+        for index, (_, share) in enumerate(points)
+    ]
     if len(coords) > 1:
         path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
         body.append(_el("polyline", points=path, fill="none", stroke=LINE, stroke_width=2))
     for (day, share), (x, y) in zip(points, coords, strict=True):
-        body.append(_el("circle", _tip(f"{day_label(day)}: {round(share * 100)}%"), cx=_n(x),
-                        cy=_n(y), r=3, fill=LINE))
+        body.append(
+            _el(
+                "circle",
+                _tip(f"{day_label(day)}: {round(share * 100)}%"),
+                cx=_n(x),
+                cy=_n(y),
+                r=3,
+                fill=LINE,
+            )
+        )
     for index in {0, len(points) - 1} if points else set():
         day = points[index][0]
         anchor = "start" if index == 0 else "end"
-        body.append(_text(coords[index][0], top + plot_h + 18, f"{day.day} {day:%b}",
-                          text_anchor=anchor))
+        body.append(
+            _text(coords[index][0], top + plot_h + 18, f"{day.day} {day:%b}", text_anchor=anchor)
+        )
     return _svg(chart_id, title, desc, top + plot_h + bottom, body)

@@ -56,9 +56,13 @@ def index() -> str:
     user, now = signed_in_user(), utcnow()
     reviews = _review_rows(user)
     return render_template(
-        "progress/index.html", total_reviews=len(reviews),
-        calendar=_calendar(user, reviews, now), forecast=_forecast(user, now),
-        accuracy=_accuracy(reviews), mastery=_mastery(user), readiness=_readiness(user, now),
+        "progress/index.html",
+        total_reviews=len(reviews),
+        calendar=_calendar(user, reviews, now),
+        forecast=_forecast(user, now),
+        accuracy=_accuracy(reviews),
+        mastery=_mastery(user),
+        readiness=_readiness(user, now),
     )
 
 
@@ -77,7 +81,8 @@ def _review_rows(user: User) -> list[ReviewRow]:
     rows = db.session.execute(
         select(Review.reviewed_at, Review.rating, Question.category)
         .join(Question, Question.id == Review.question_id)
-        .where(Review.user_id == user.id))
+        .where(Review.user_id == user.id)
+    )
     return [(moment, rating, category) for moment, rating, category in rows]
 
 
@@ -91,8 +96,12 @@ def _calendar(user: User, reviews: list[ReviewRow], now: datetime) -> dict[str, 
     shown = [cell for week in weeks for cell in week if cell is not None]
     active = [cell for cell in shown if cell.count]
     total = sum(cell.count for cell in shown)
-    chart = charts.heatmap("chart-calendar", "Reviews per day, last 26 weeks",
-                           _calendar_summary(total, active, len(shown)), weeks)
+    chart = charts.heatmap(
+        "chart-calendar",
+        "Reviews per day, last 26 weeks",
+        _calendar_summary(total, active, len(shown)),
+        weeks,
+    )
     return {"chart": chart, "rows": week_rows(weeks), "total": total, "active_days": len(active)}
 
 
@@ -100,8 +109,10 @@ def _calendar_summary(total: int, active: list[HeatCell], days: int) -> str:
     if not active:
         return f"No reviews in the last {days} days."
     busiest = max(active, key=lambda cell: (cell.count, cell.day))
-    return (f"{total} reviews on {len(active)} of the last {days} days; the busiest day was "
-            f"{busiest.day:%A} {busiest.day.day} {busiest.day:%B %Y} with {busiest.count}.")
+    return (
+        f"{total} reviews on {len(active)} of the last {days} days; the busiest day was "
+        f"{busiest.day:%A} {busiest.day.day} {busiest.day:%B %Y} with {busiest.count}."
+    )
 
 
 # Due forecast -------------------------------------------------------------------
@@ -112,10 +123,13 @@ def _forecast(user: User, now: datetime) -> dict[str, Any]:
     dues = [card.due for card in service.started_cards(user)]
     days = due_forecast(dues, now, user.timezone, FORECAST_DAYS)
     total = sum(count for _, count in days)
-    summary = (f"{total} cards due in the next {FORECAST_DAYS} days, {days[0][1]} of them today "
-               f"(overdue cards count on today).")
-    chart = charts.day_bars("chart-forecast", f"Cards due, next {FORECAST_DAYS} days",
-                            summary, days)
+    summary = (
+        f"{total} cards due in the next {FORECAST_DAYS} days, {days[0][1]} of them today "
+        f"(overdue cards count on today)."
+    )
+    chart = charts.day_bars(
+        "chart-forecast", f"Cards due, next {FORECAST_DAYS} days", summary, days
+    )
     return {"chart": chart, "days": days, "total": total, "started": len(dues)}
 
 
@@ -124,13 +138,17 @@ def _forecast(user: User, now: datetime) -> dict[str, Any]:
 
 def _accuracy(reviews: list[ReviewRow]) -> dict[str, Any]:
     """Share of reviews rated Good or Easy, per category, over the whole log."""
-    rows = accuracy_by_category(((category, rating) for _, rating, category in reviews),
-                                CATEGORY_LABELS)
+    rows = accuracy_by_category(
+        ((category, rating) for _, rating, category in reviews), CATEGORY_LABELS
+    )
     overall = overall_accuracy(rows)
     summary = "; ".join(f"{_label(r.category)} {r.percent}% of {r.reviews}" for r in rows)
     chart = charts.percent_bars(
-        "chart-accuracy", "Accuracy by category (reviews rated Good or Easy)",
-        summary or "No reviews yet.", [(_label(r.category), r.percent) for r in rows])
+        "chart-accuracy",
+        "Accuracy by category (reviews rated Good or Easy)",
+        summary or "No reviews yet.",
+        [(_label(r.category), r.percent) for r in rows],
+    )
     return {"chart": chart, "rows": rows, "overall": overall}
 
 
@@ -142,34 +160,56 @@ def _question_rows(user: User) -> list[tuple[str, int | None, float | None]]:
     rows = db.session.execute(
         select(Question.category, Card.state, Card.stability, Card.reps)
         .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
-        .where(Question.retired_at.is_(None)))
-    return [(category, state, stability) if reps else (category, None, None)
-            for category, state, stability, reps in rows]
+        .where(Question.retired_at.is_(None))
+    )
+    return [
+        (category, state, stability) if reps else (category, None, None)
+        for category, state, stability, reps in rows
+    ]
 
 
 def _mastery(user: User) -> dict[str, Any]:
     """Every question in the bank by FSRS state and by how stable its memory is."""
     rows = mastery_by_category(_question_rows(user), CATEGORY_LABELS)
-    states = [charts.Segment(label, colour)
-              for label, colour in zip(STATE_LABELS.values(), STATE_COLOURS, strict=True)]
-    bands = [charts.Segment(label, colour)
-             for label, colour in zip(BAND_LABELS, BAND_COLOURS, strict=True)]
+    states = [
+        charts.Segment(label, colour)
+        for label, colour in zip(STATE_LABELS.values(), STATE_COLOURS, strict=True)
+    ]
+    bands = [
+        charts.Segment(label, colour)
+        for label, colour in zip(BAND_LABELS, BAND_COLOURS, strict=True)
+    ]
     totals = _mastery_totals(rows)
     by_state = charts.stacked_bars(
-        "chart-states", "Questions by study state", _summary(totals["state"]), states,
-        [(_label(r.category), list(r.by_state.values())) for r in rows])
+        "chart-states",
+        "Questions by study state",
+        _summary(totals["state"]),
+        states,
+        [(_label(r.category), list(r.by_state.values())) for r in rows],
+    )
     by_band = charts.stacked_bars(
-        "chart-stability", "Questions by memory stability", _summary(totals["band"]), bands,
-        [(_label(r.category), list(r.by_band.values())) for r in rows])
-    return {"rows": rows, "states": STATE_LABELS, "bands": BAND_LABELS, "totals": totals,
-            "by_state": by_state, "by_band": by_band,
-            "started": sum(r.total - r.by_state[NEW] for r in rows)}
+        "chart-stability",
+        "Questions by memory stability",
+        _summary(totals["band"]),
+        bands,
+        [(_label(r.category), list(r.by_band.values())) for r in rows],
+    )
+    return {
+        "rows": rows,
+        "states": STATE_LABELS,
+        "bands": BAND_LABELS,
+        "totals": totals,
+        "by_state": by_state,
+        "by_band": by_band,
+        "started": sum(r.total - r.by_state[NEW] for r in rows),
+    }
 
 
 def _mastery_totals(rows: list[Mastery]) -> dict[str, dict[Any, int]]:
     return {
-        "state": {label: sum(r.by_state[state] for r in rows)
-                  for state, label in STATE_LABELS.items()},
+        "state": {
+            label: sum(r.by_state[state] for r in rows) for state, label in STATE_LABELS.items()
+        },
         "band": {band: sum(r.by_band[band] for r in rows) for band in BAND_LABELS},
     }
 
@@ -191,9 +231,10 @@ def _readiness(user: User, now: datetime) -> dict[str, Any] | None:
     points: list[tuple[date, float]] = exam_service.history(user, plan, now)
     current = exam_service.exam_readiness(user, plan).percent
     exam_day = f"{plan.exam_date.day} {plan.exam_date:%B %Y}"
-    summary = (f"Predicted share recalled on exam day ({exam_day}), at the end "
-               f"of each day since the plan began; {current}% now.")
+    summary = (
+        f"Predicted share recalled on exam day ({exam_day}), at the end "
+        f"of each day since the plan began; {current}% now."
+    )
     chart = charts.percent_line("chart-readiness", "Exam readiness over time", summary, points)
     rows = [(day, round(share * 100)) for day, share in points]
     return {"chart": chart, "rows": rows, "current": current, "plan": plan}
-

@@ -21,13 +21,17 @@ class QuizBuilderForm(FlaskForm):
         choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS],
     )
     tags = SelectMultipleField("Only questions tagged (optional)", choices=[])
-    count = IntegerField("Number of questions", default=10,
-                         validators=[InputRequired("Say how many questions."),
-                                     NumberRange(1, 50, "Choose from 1 to 50 questions.")])
+    count = IntegerField(
+        "Number of questions",
+        default=10,
+        validators=[
+            InputRequired("Say how many questions."),
+            NumberRange(1, 50, "Choose from 1 to 50 questions."),
+        ],
+    )
     feedback = RadioField(
         "Feedback",
-        choices=[SelectChoice("each", "After each question"),
-                 SelectChoice("end", "At the end")],
+        choices=[SelectChoice("each", "After each question"), SelectChoice("end", "At the end")],
         default="each",
     )
     always_choice = BooleanField("Give me choices instead of typing where possible")

@@ -30,10 +30,18 @@ def start_attempt(
     if not drawn:
         return None
     attempt = QuizAttempt(
-        user_id=user.id, title=title, question_ids=drawn, feedback=feedback, started_at=now,
-        settings={"categories": list(spec.categories), "tags": list(spec.tags),
-                  "kinds": list(spec.kinds), "count": spec.count,
-                  "always_choice": always_choice},
+        user_id=user.id,
+        title=title,
+        question_ids=drawn,
+        feedback=feedback,
+        started_at=now,
+        settings={
+            "categories": list(spec.categories),
+            "tags": list(spec.tags),
+            "kinds": list(spec.kinds),
+            "count": spec.count,
+            "always_choice": always_choice,
+        },
     )
     db.session.add(attempt)
     db.session.commit()
@@ -84,9 +92,15 @@ def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
     answered = {answer.position for answer in attempt.answers}
     for position, question_id in enumerate(attempt.question_ids, start=1):
         if position not in answered:
-            attempt.answers.append(QuizAnswer(position=position, question_id=question_id,
-                                              response="", correct=False,
-                                              answered_at=attempt.deadline_at))
+            attempt.answers.append(
+                QuizAnswer(
+                    position=position,
+                    question_id=question_id,
+                    response="",
+                    correct=False,
+                    answered_at=attempt.deadline_at,
+                )
+            )
     _finish(attempt, attempt.deadline_at)
     try:
         db.session.commit()
@@ -120,9 +134,16 @@ def record_answer(
     if attempt.is_finished or any(a.position == position for a in attempt.answers):
         return None
     verdict = grade(question.to_core(), response)
-    attempt.answers.append(QuizAnswer(
-        position=position, question_id=question.id, response=response,
-        correct=verdict.correct, near_miss=verdict.near_miss, answered_at=now))
+    attempt.answers.append(
+        QuizAnswer(
+            position=position,
+            question_id=question.id,
+            response=response,
+            correct=verdict.correct,
+            near_miss=verdict.near_miss,
+            answered_at=now,
+        )
+    )
     if next_position(attempt) is None:
         _finish(attempt, now)
     try:
@@ -144,11 +165,23 @@ def send_missed_to_deck(user: User, attempt: QuizAttempt, now: datetime) -> tupl
     one already in the deck keeps its schedule (its history is its history).
     """
     missed = {answer.question_id for answer in attempt.answers if not answer.correct}
-    have = set(db.session.scalars(
-        select(Card.question_id).where(Card.user_id == user.id, Card.question_id.in_(missed))))
+    have = set(
+        db.session.scalars(
+            select(Card.question_id).where(Card.user_id == user.id, Card.question_id.in_(missed))
+        )
+    )
     for question_id in sorted(missed - have):
-        db.session.add(Card(user_id=user.id, question_id=question_id,
-                            state=State.Learning.value, step=0, due=now, reps=0, lapses=0,
-                            created_at=now))
+        db.session.add(
+            Card(
+                user_id=user.id,
+                question_id=question_id,
+                state=State.Learning.value,
+                step=0,
+                due=now,
+                reps=0,
+                lapses=0,
+                created_at=now,
+            )
+        )
     db.session.commit()
     return len(missed - have), len(missed & have)

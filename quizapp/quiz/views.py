@@ -32,24 +32,38 @@ def new() -> str | Response | tuple[str, int]:
     form = QuizBuilderForm()
     form.tags.choices = [SelectChoice(tag, f"{tag} ({n})") for tag, n in tag_counts()]
     if form.validate_on_submit():
-        spec = QuizSpec(tuple(form.categories.data or ()), tuple(form.tags.data or ()),
-                        tuple(form.kinds.data or ()), form.count.data)
-        attempt = service.start_attempt(signed_in_user(), spec, form.feedback.data,
-                                        form.always_choice.data, "Custom quiz", utcnow())
+        spec = QuizSpec(
+            tuple(form.categories.data or ()),
+            tuple(form.tags.data or ()),
+            tuple(form.kinds.data or ()),
+            form.count.data,
+        )
+        attempt = service.start_attempt(
+            signed_in_user(),
+            spec,
+            form.feedback.data,
+            form.always_choice.data,
+            "Custom quiz",
+            utcnow(),
+        )
         if attempt is not None:
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
         form.categories.errors = ["No question matches these choices; widen them."]
     recent = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == signed_in_user().id)
-        .order_by(QuizAttempt.started_at.desc()).limit(10)).all()
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == signed_in_user().id)
+        .order_by(QuizAttempt.started_at.desc())
+        .limit(10)
+    ).all()
     status = 400 if form.errors else 200
     return render_template("quiz/new.html", form=form, recent=recent), status
 
 
 @bp.post("/quick")
 def quick() -> Response:
-    attempt = service.start_attempt(signed_in_user(), QuizSpec(), "each", False,
-                                    "Quick 10-question mix", utcnow())
+    attempt = service.start_attempt(
+        signed_in_user(), QuizSpec(), "each", False, "Quick 10-question mix", utcnow()
+    )
     if attempt is None:
         flash("The bank has no questions to quiz you on yet.", "warning")
         return redirect(url_for("quiz.new"))
@@ -62,8 +76,7 @@ def _attempt_or_404(attempt_id: int) -> QuizAttempt:
     if attempt is None:
         abort(404)
     if service.close_if_expired(attempt, utcnow()):
-        flash("Time is up: your attempt was submitted with the answers you had given.",
-              "warning")
+        flash("Time is up: your attempt was submitted with the answers you had given.", "warning")
     return attempt
 
 
@@ -93,13 +106,23 @@ def question(attempt_id: int, position: int) -> Any:
             verdict = service.record_answer(attempt, position, item, response, utcnow())
             if verdict is not None and attempt.feedback == "each":
                 return render_template(
-                    "quiz/feedback.html", attempt=attempt, position=position, question=item,
-                    verdict=verdict, response=response, evidence=evidence_in_context(item))
+                    "quiz/feedback.html",
+                    attempt=attempt,
+                    position=position,
+                    question=item,
+                    verdict=verdict,
+                    response=response,
+                    evidence=evidence_in_context(item),
+                )
             return redirect(url_for("quiz.resume", attempt_id=attempt.id))
     return render_template(
-        "quiz/question.html", attempt=attempt, position=position, question=item,
+        "quiz/question.html",
+        attempt=attempt,
+        position=position,
+        question=item,
         choices=service.choices_at(attempt, position, item),
-        order_items=service.order_items_at(attempt, position, item), errors=errors,
+        order_items=service.order_items_at(attempt, position, item),
+        errors=errors,
     ), (400 if errors else 200)
 
 
@@ -111,8 +134,9 @@ def results(attempt_id: int) -> str | Response:
     if not service.results_visible(attempt, utcnow()):
         return render_template("quiz/submitted.html", attempt=attempt)
     rows = [(answer, evidence_in_context(answer.question)) for answer in attempt.answers]
-    return render_template("quiz/results.html", attempt=attempt, rows=rows,
-                           score=service.attempt_score(attempt))
+    return render_template(
+        "quiz/results.html", attempt=attempt, rows=rows, score=service.attempt_score(attempt)
+    )
 
 
 @bp.post("/<int:attempt_id>/deck")

@@ -42,7 +42,8 @@ def presentation_key(question_id: str, reps: int) -> str:
 
 def card_for(user: User, question_id: str) -> Card | None:
     return db.session.scalar(
-        select(Card).where(Card.user_id == user.id, Card.question_id == question_id))
+        select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
+    )
 
 
 def card_state(card: Card | None) -> CardState | None:
@@ -79,10 +80,16 @@ def limits_for(user: User, now: datetime, plan: ExamPlan | None = None) -> Limit
     new_limit = user.new_per_day
     if plan is not None:
         remaining = exam_service.remaining_new(user, plan)
-        new_limit = new_cards_today(remaining + done.new_done, study_day(now, user.timezone),
-                                    plan.exam_date, user.new_per_day)
-    return Limits(new_left=max(new_limit - done.new_done, 0),
-                  reviews_left=max(user.max_reviews_per_day - done.reviews_done, 0))
+        new_limit = new_cards_today(
+            remaining + done.new_done,
+            study_day(now, user.timezone),
+            plan.exam_date,
+            user.new_per_day,
+        )
+    return Limits(
+        new_left=max(new_limit - done.new_done, 0),
+        reviews_left=max(user.max_reviews_per_day - done.reviews_done, 0),
+    )
 
 
 def started_cards(user: User) -> list[QueueCard]:
@@ -102,12 +109,20 @@ def new_question_ids(user: User, first: set[str] | None = None) -> list[str]:
     """
     studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
     ids = db.session.scalars(
-        select(Question.id).where(*_study_filter(user), Question.id.not_in(studied)))
-    queued = set(db.session.scalars(
-        select(Card.question_id).where(Card.user_id == user.id, Card.reps == 0)))
+        select(Question.id).where(*_study_filter(user), Question.id.not_in(studied))
+    )
+    queued = set(
+        db.session.scalars(select(Card.question_id).where(Card.user_id == user.id, Card.reps == 0))
+    )
     first = first or set()
-    return sorted(ids, key=lambda qid: (qid not in queued, qid not in first,
-                                        hashlib.sha256(f"{user.id}:{qid}".encode()).digest()))
+    return sorted(
+        ids,
+        key=lambda qid: (
+            qid not in queued,
+            qid not in first,
+            hashlib.sha256(f"{user.id}:{qid}".encode()).digest(),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -130,8 +145,13 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
         question = db.session.get_one(Question, weakest)
         return Next(question, card, card is None or card.reps == 0)
     scope = set(exam_service.scope_question_ids(plan)) if plan else None
-    picked = pick_next(started_cards(user), new_question_ids(user, scope),
-                       limits_for(user, now, plan), now, last_question_id)
+    picked = pick_next(
+        started_cards(user),
+        new_question_ids(user, scope),
+        limits_for(user, now, plan),
+        now,
+        last_question_id,
+    )
     if picked is None:
         return None
     question_id, is_new = picked
@@ -142,8 +162,10 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
 def upcoming_due(user: User, now: datetime) -> datetime | None:
     """When the next started card comes due, for "come back at ..." messages."""
     return db.session.scalar(
-        select(func.min(Card.due)).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due > now, *_study_filter(user)))
+        select(func.min(Card.due))
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.due > now, *_study_filter(user))
+    )
 
 
 def regrade(question: Question, response: str | None) -> Verdict | None:
@@ -152,8 +174,13 @@ def regrade(question: Question, response: str | None) -> Verdict | None:
 
 
 def record_review(
-    user: User, question: Question, presentation: str, rating: Rating,
-    response: str | None, duration_ms: int | None, now: datetime,
+    user: User,
+    question: Question,
+    presentation: str,
+    rating: Rating,
+    response: str | None,
+    duration_ms: int | None,
+    now: datetime,
 ) -> Review | None:
     """Save a review and the card state it leads to, together; None if already saved.
 
@@ -161,8 +188,10 @@ def record_review(
     changes nothing.
     """
     card = db.session.scalar(
-        select(Card).where(Card.user_id == user.id, Card.question_id == question.id)
-        .with_for_update())
+        select(Card)
+        .where(Card.user_id == user.id, Card.question_id == question.id)
+        .with_for_update()
+    )
     reps = card.reps if card else 0
     if presentation != presentation_key(question.id, reps):
         db.session.rollback()
@@ -171,17 +200,23 @@ def record_review(
     if card is None:
         card = Card(user_id=user.id, question_id=question.id, reps=0, lapses=0)
         db.session.add(card)
-    _apply(card, review(None if was_new else card_state(card), rating, now,
-                        user.desired_retention))
+    _apply(card, review(None if was_new else card_state(card), rating, now, user.desired_retention))
     card.reps = reps + 1
     card.lapses = (card.lapses or 0) + (1 if rating == Rating.Again else 0)
     verdict = regrade(question, response)
     entry = Review(
-        card=card, user_id=user.id, question_id=question.id, presentation=presentation,
-        rating=int(rating), was_new=was_new, response=response,
+        card=card,
+        user_id=user.id,
+        question_id=question.id,
+        presentation=presentation,
+        rating=int(rating),
+        was_new=was_new,
+        response=response,
         correct=verdict.correct if verdict else None,
         near_miss=verdict.near_miss if verdict else False,
-        duration_ms=duration_ms, desired_retention=user.desired_retention, reviewed_at=now,
+        duration_ms=duration_ms,
+        desired_retention=user.desired_retention,
+        reviewed_at=now,
     )
     db.session.add(entry)
     try:
@@ -204,7 +239,8 @@ def _apply(card: Card, state: CardState) -> None:
 def rebuilt_state(card: Card) -> CardState | None:
     """The card's state replayed from its review log alone."""
     return rebuild(
-        PastReview(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in card.reviews)
+        PastReview(Rating(r.rating), r.reviewed_at, r.desired_retention) for r in card.reviews
+    )
 
 
 def undo_last_review(user: User) -> str | None:
@@ -214,8 +250,11 @@ def undo_last_review(user: User) -> str | None:
     is nothing to undo.
     """
     last = db.session.scalar(
-        select(Review).where(Review.user_id == user.id)
-        .order_by(Review.reviewed_at.desc(), Review.id.desc()).limit(1))
+        select(Review)
+        .where(Review.user_id == user.id)
+        .order_by(Review.reviewed_at.desc(), Review.id.desc())
+        .limit(1)
+    )
     if last is None:
         return None
     card = last.card
@@ -252,23 +291,32 @@ def home_stats(user: User, now: datetime) -> HomeStats:
     new_available = min(len(new_question_ids(user)), limits.new_left)
     return HomeStats(
         due_now=min(due_now, limits.reviews_left) if limits.reviews_left else 0,
-        new_available=new_available, new_done=done.new_done,
-        reviews_done=done.reviews_done, streak_days=_streak(user, now),
-        leeches=leeches(user), total_started=len(cards),
+        new_available=new_available,
+        new_done=done.new_done,
+        reviews_done=done.reviews_done,
+        streak_days=_streak(user, now),
+        leeches=leeches(user),
+        total_started=len(cards),
     )
 
 
 def _streak(user: User, now: datetime) -> int:
     zone = timezone_or_utc(user.timezone)
     times = db.session.scalars(select(Review.reviewed_at).where(Review.user_id == user.id))
-    return streak({moment.astimezone(zone).date() for moment in times},
-                  study_day(now, user.timezone))
+    return streak(
+        {moment.astimezone(zone).date() for moment in times}, study_day(now, user.timezone)
+    )
 
 
 def leeches(user: User) -> list[Question]:
-    return list(db.session.scalars(
-        select(Question).join(Card, Card.question_id == Question.id)
-        .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES).order_by(Question.id)))
+    return list(
+        db.session.scalars(
+            select(Question)
+            .join(Card, Card.question_id == Question.id)
+            .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES)
+            .order_by(Question.id)
+        )
+    )
 
 
 def card_is_leech(card: Card | None) -> bool:

@@ -46,22 +46,31 @@ def show() -> str:
     if following is None:
         following = service.next_card(user, now, session.get("last_question"))
     if following is None:
-        return render_template("study/done.html", upcoming=service.upcoming_due(user, now),
-                               stats=service.home_stats(user, now))
-    form = AnswerForm(question_id=following.question.id,
-                      presentation=following.presentation,
-                      shown_at=str(int(time.time() * 1000)))
+        return render_template(
+            "study/done.html",
+            upcoming=service.upcoming_due(user, now),
+            stats=service.home_stats(user, now),
+        )
+    form = AnswerForm(
+        question_id=following.question.id,
+        presentation=following.presentation,
+        shown_at=str(int(time.time() * 1000)),
+    )
     return _front(following.question, form, following.is_new, following.card)
 
 
-def _front(question: Question, form: AnswerForm, is_new: bool, card: Any,
-           status: int = 200) -> Any:
+def _front(question: Question, form: AnswerForm, is_new: bool, card: Any, status: int = 200) -> Any:
     seed = f"{signed_in_user().id}:{form.presentation.data}"
     choices = shuffled(question.choices or [], seed)
     order_items = shuffled(question.answer, seed) if question.kind == "order" else []
     page = render_template(
-        "study/front.html", question=question, form=form, is_new=is_new, choices=choices,
-        order_items=order_items, leech=service.card_is_leech(card),
+        "study/front.html",
+        question=question,
+        form=form,
+        is_new=is_new,
+        choices=choices,
+        order_items=order_items,
+        leech=service.card_is_leech(card),
         answer_mode=signed_in_user().answer_mode,
     )
     return page, status
@@ -75,8 +84,7 @@ def answer() -> Any:
     if not form.validate_on_submit():
         return _front(question, form, False, None, status=400)
     card = service.card_for(user, question.id)
-    if form.presentation.data != service.presentation_key(question.id,
-                                                          card.reps if card else 0):
+    if form.presentation.data != service.presentation_key(question.id, card.reps if card else 0):
         flash("That card was already answered; here is the next one.", "info")
         return redirect(url_for("study.show"))
     duration_ms = _duration(form.shown_at.data)
@@ -86,17 +94,28 @@ def answer() -> Any:
         form.response.errors = ["Place every event exactly once."]
         return _front(question, form, card is None, card, status=400)
     verdict = service.regrade(question, response) if response is not None else None
-    proposed = (propose_grade(verdict.correct, verdict.near_miss, duration_ms / 1000)
-                if verdict else None)
+    proposed = (
+        propose_grade(verdict.correct, verdict.near_miss, duration_ms / 1000) if verdict else None
+    )
     now = utcnow()
     intervals = next_intervals(service.card_state(card), now, user.desired_retention)
-    review_form = ReviewForm(question_id=question.id, presentation=form.presentation.data,
-                             response=response or "", duration_ms=str(duration_ms))
+    review_form = ReviewForm(
+        question_id=question.id,
+        presentation=form.presentation.data,
+        response=response or "",
+        duration_ms=str(duration_ms),
+    )
     return render_template(
-        "study/back.html", question=question, verdict=verdict, response=response,
-        proposed=proposed or Rating.Good, suggested=proposed is not None,
-        grades=list(Rating), intervals={g: format_interval(i) for g, i in intervals.items()},
-        form=review_form, leech=service.card_is_leech(card),
+        "study/back.html",
+        question=question,
+        verdict=verdict,
+        response=response,
+        proposed=proposed or Rating.Good,
+        suggested=proposed is not None,
+        grades=list(Rating),
+        intervals={g: format_interval(i) for g, i in intervals.items()},
+        form=review_form,
+        leech=service.card_is_leech(card),
         evidence=evidence_in_context(question),
     )
 
@@ -130,8 +149,15 @@ def save_review() -> Response:
     response = form.response.data if form.response.data else None
     given = _whole_number(form.duration_ms.data)
     duration = None if given is None else _clamp_duration(given)
-    saved = service.record_review(user, question, form.presentation.data,
-                                  Rating(form.rating.data), response, duration, utcnow())
+    saved = service.record_review(
+        user,
+        question,
+        form.presentation.data,
+        Rating(form.rating.data),
+        response,
+        duration,
+        utcnow(),
+    )
     if saved is None:
         flash("That answer was already recorded.", "info")
     session["last_question"] = question.id

@@ -31,19 +31,21 @@ from quizapp.web.forms import (
 
 
 class ClassForm(DatedForm):
-    name = StringField("Class name", validators=[DataRequired("Name the class."),
-                                                 Length(1, 80)])
+    name = StringField("Class name", validators=[DataRequired("Name the class."), Length(1, 80)])
     timezone = SelectField("Time zone", choices=timezone_choices(), default="Europe/London")
     exam_date = DateField("Exam date (optional)", validators=[Optional(), NearToday()])
-    exam_categories = MultiCheckboxField("Categories in the exam (none ticked means all)",
-                                         choices=category_choices())
-    exam_tags = StringField("Tags in the exam (optional, separated by commas)",
-                            validators=[Length(max=400)])
+    exam_categories = MultiCheckboxField(
+        "Categories in the exam (none ticked means all)", choices=category_choices()
+    )
+    exam_tags = StringField(
+        "Tags in the exam (optional, separated by commas)", validators=[Length(max=400)]
+    )
 
 
 class AddMemberForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired("Enter a username."),
-                                                   Length(max=40)])
+    username = StringField(
+        "Username", validators=[DataRequired("Enter a username."), Length(max=40)]
+    )
 
 
 class RosterForm(FlaskForm):
@@ -51,21 +53,29 @@ class RosterForm(FlaskForm):
 
 
 class SetForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Give the set a title."),
-                                             Length(1, 120)])
+    title = StringField("Title", validators=[DataRequired("Give the set a title."), Length(1, 120)])
     instructions = TextAreaField("Instructions for students", validators=[Length(max=2000)])
-    per_attempt = IntegerField("Questions per attempt (empty means all)",
-                               validators=[Optional(), NumberRange(1, 500)])
+    per_attempt = IntegerField(
+        "Questions per attempt (empty means all)", validators=[Optional(), NumberRange(1, 500)]
+    )
     shuffle = BooleanField("Shuffle the order for each attempt", default=True)
-    attempts_allowed = IntegerField("Attempts allowed (empty means unlimited)",
-                                    validators=[Optional(), NumberRange(1, 50)], default=1)
-    time_limit_minutes = IntegerField("Time limit in minutes (empty means none)",
-                                      validators=[Optional(), NumberRange(1, 600)])
-    feedback = RadioField("When students see the right answers", default="end", choices=[
-        SelectChoice("each", "After each question"),
-        SelectChoice("end", "At the end of the attempt"),
-        SelectChoice("after_due", "Only after the due date"),
-    ])
+    attempts_allowed = IntegerField(
+        "Attempts allowed (empty means unlimited)",
+        validators=[Optional(), NumberRange(1, 50)],
+        default=1,
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit in minutes (empty means none)", validators=[Optional(), NumberRange(1, 600)]
+    )
+    feedback = RadioField(
+        "When students see the right answers",
+        default="end",
+        choices=[
+            SelectChoice("each", "After each question"),
+            SelectChoice("end", "At the end of the attempt"),
+            SelectChoice("after_due", "Only after the due date"),
+        ],
+    )
 
 
 class QuestionFilterForm(FlaskForm):
@@ -74,31 +84,40 @@ class QuestionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    category = SelectField("Category", choices=[SelectChoice("", "Any"), *category_choices()],
-                           validators=[Optional()])
+    category = SelectField(
+        "Category", choices=[SelectChoice("", "Any"), *category_choices()], validators=[Optional()]
+    )
     tag = SelectField("Tag", choices=[SelectChoice("", "Any")], validators=[Optional()])
-    kind = SelectField("Kind", choices=[SelectChoice("", "Any"),
-                                        *[SelectChoice(k, KIND_LABELS[k]) for k in KINDS]],
-                       validators=[Optional()])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice("", "Any"), *[SelectChoice(k, KIND_LABELS[k]) for k in KINDS]],
+        validators=[Optional()],
+    )
     text = StringField("Text", validators=[Optional(), Length(max=100)])
 
 
 class DrawForm(FlaskForm):
-    count = IntegerField("How many at random", default=5,
-                         validators=[DataRequired("Enter how many."), NumberRange(1, 200)])
+    count = IntegerField(
+        "How many at random",
+        default=5,
+        validators=[DataRequired("Enter how many."), NumberRange(1, 200)],
+    )
 
 
 class WindowForm(DatedForm):
     """When an assignment opens and is due (read in the class's zone), and late work."""
 
-    opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date."),
-                                                 NearToday(days_back=DAYS_BACK)])
-    opens_at = TimeField("Opening time", default=time(0, 0),
-                         validators=[DataRequired("Enter a time.")])
-    due_on = DateField("Due on", validators=[DataRequired("Enter the due date."),
-                                             NearToday(days_back=DAYS_BACK)])
-    due_at = TimeField("Due time", default=time(23, 59),
-                       validators=[DataRequired("Enter a time.")])
+    opens_on = DateField(
+        "Opens on",
+        validators=[DataRequired("Enter the opening date."), NearToday(days_back=DAYS_BACK)],
+    )
+    opens_at = TimeField(
+        "Opening time", default=time(0, 0), validators=[DataRequired("Enter a time.")]
+    )
+    due_on = DateField(
+        "Due on", validators=[DataRequired("Enter the due date."), NearToday(days_back=DAYS_BACK)]
+    )
+    due_at = TimeField("Due time", default=time(23, 59), validators=[DataRequired("Enter a time.")])
     accept_late = BooleanField("Accept late submissions (marked late)", default=True)
 
     def validate_due_on(self, field: DateField) -> None:

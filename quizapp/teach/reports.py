@@ -25,8 +25,18 @@ from quizapp.models import Assignment, Card, Question, QuizAttempt, SchoolClass,
 from quizapp.teach.service import attempts_for, class_assignments, members
 
 #: The gradebook CSV's columns, in order (documented in the README).
-ASSIGNMENT_CSV_COLUMNS = ("username", "display_name", "status", "score", "out_of", "percent",
-                          "attempts", "time_taken_seconds", "submitted_at_utc", "late")
+ASSIGNMENT_CSV_COLUMNS = (
+    "username",
+    "display_name",
+    "status",
+    "score",
+    "out_of",
+    "percent",
+    "attempts",
+    "time_taken_seconds",
+    "submitted_at_utc",
+    "late",
+)
 
 
 #: Cells starting with these are formulas to a spreadsheet; names typed by students
@@ -100,15 +110,22 @@ def assignment_csv(rows: Sequence[GradebookRow]) -> str:
     writer.writerow(ASSIGNMENT_CSV_COLUMNS)
     for row in rows:
         best = row.best
-        writer.writerow([
-            row.student.username, row.student.display_name, row.status,
-            "" if best is None else best.score, "" if best is None else best.total,
-            "" if row.percent is None else row.percent, len(row.attempts),
-            "" if row.seconds_taken is None else row.seconds_taken,
-            "" if best is None or best.finished_at is None
-            else best.finished_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "" if best is None else ("yes" if best.late else "no"),
-        ])
+        writer.writerow(
+            [
+                row.student.username,
+                row.student.display_name,
+                row.status,
+                "" if best is None else best.score,
+                "" if best is None else best.total,
+                "" if row.percent is None else row.percent,
+                len(row.attempts),
+                "" if row.seconds_taken is None else row.seconds_taken,
+                ""
+                if best is None or best.finished_at is None
+                else best.finished_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "" if best is None else ("yes" if best.late else "no"),
+            ]
+        )
     return out.getvalue()
 
 
@@ -147,15 +164,25 @@ def class_csv(book: ClassGradebook) -> str:
     best percent or empty), then average_percent."""
     out = io.StringIO()
     writer = _writer(out)
-    writer.writerow(["username", "display_name",
-                     *[f"{a.quiz_set.title} (#{a.id})" for a in book.assignments],
-                     "average_percent"])
+    writer.writerow(
+        [
+            "username",
+            "display_name",
+            *[f"{a.quiz_set.title} (#{a.id})" for a in book.assignments],
+            "average_percent",
+        ]
+    )
     for student in book.students:
         percents = [book.cells[(student.id, a.id)].percent for a in book.assignments]
         average = book.student_average(student)
-        writer.writerow([student.username, student.display_name,
-                         *["" if p is None else p for p in percents],
-                         "" if average is None else average])
+        writer.writerow(
+            [
+                student.username,
+                student.display_name,
+                *["" if p is None else p for p in percents],
+                "" if average is None else average,
+            ]
+        )
     return out.getvalue()
 
 
@@ -176,11 +203,20 @@ def item_analysis(assignment: Assignment) -> tuple[list[ItemRow], int]:
     for attempt in attempts_for(assignment, with_answers=True):
         if attempt.is_finished and attempt.user_id not in first:
             first[attempt.user_id] = attempt
-    table = [{answer.question_id: ItemResponse(answer.correct, answer.response)
-              for answer in attempt.answers} for attempt in first.values()]
+    table = [
+        {
+            answer.question_id: ItemResponse(answer.correct, answer.response)
+            for answer in attempt.answers
+        }
+        for attempt in first.values()
+    ]
     stats = analyse_items(table, assignment.quiz_set.question_ids)
-    questions = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.id.in_([s.question_id for s in stats])))}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            select(Question).where(Question.id.in_([s.question_id for s in stats]))
+        )
+    }
     return [ItemRow(s, questions.get(s.question_id)) for s in stats], len(table)
 
 
@@ -200,30 +236,42 @@ def class_readiness(school_class: SchoolClass) -> ClassReadiness | None:
     if school_class.exam_date is None:
         return None
     students = members(school_class)
-    scope = questions_in_scope(school_class.exam_categories or [],
-                               school_class.exam_tags or [])
+    scope = questions_in_scope(school_class.exam_categories or [], school_class.exam_tags or [])
     states: dict[int, dict[str, CardState | None]] = {s.id: dict.fromkeys(scope) for s in students}
-    for card in db.session.scalars(select(Card).where(
-            Card.user_id.in_(list(states)), Card.question_id.in_(scope))):
+    for card in db.session.scalars(
+        select(Card).where(Card.user_id.in_(list(states)), Card.question_id.in_(scope))
+    ):
         states[card.user_id][card.question_id] = card.memory_state()
-    per_student = [(student, readiness(states[student.id],
-                                       exam_moment(school_class.exam_date, student.timezone)))
-                   for student in students]
+    per_student = [
+        (
+            student,
+            readiness(states[student.id], exam_moment(school_class.exam_date, student.timezone)),
+        )
+        for student in students
+    ]
     recall_sum: dict[str, float] = {}
     for _, forecast in per_student:
         for card in forecast.cards:
             recall_sum[card.question_id] = recall_sum.get(card.question_id, 0.0) + card.recall
-    questions = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.id.in_(list(recall_sum))))}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(select(Question).where(Question.id.in_(list(recall_sum))))
+    }
     by_category: dict[str, list[float]] = {}
     for qid, total in recall_sum.items():
         by_category.setdefault(questions[qid].category, []).append(total / len(students))
-    per_category = [(CATEGORY_LABELS[c], round(100 * sum(v) / len(v)) if v else None)
-                    for c in CATEGORIES if (v := by_category.get(c))]
+    per_category = [
+        (CATEGORY_LABELS[c], round(100 * sum(v) / len(v)) if v else None)
+        for c in CATEGORIES
+        if (v := by_category.get(c))
+    ]
     weakest = sorted(recall_sum.items(), key=lambda item: (item[1], item[0]))[:10]
-    not_started = [student for student, forecast in per_student
-                   if forecast.not_started == len(forecast.cards)]
+    not_started = [
+        student for student, forecast in per_student if forecast.not_started == len(forecast.cards)
+    ]
     return ClassReadiness(
-        per_student=per_student, per_category=per_category,
+        per_student=per_student,
+        per_category=per_category,
         weakest=[(questions[qid], round(100 * total / len(students))) for qid, total in weakest],
-        not_started=not_started)
+        not_started=not_started,
+    )

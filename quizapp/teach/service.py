@@ -59,15 +59,23 @@ def owned_attempt(teacher: User, attempt_id: int) -> QuizAttempt | None:
 
 
 def classes_of(teacher: User) -> list[SchoolClass]:
-    return list(db.session.scalars(
-        select(SchoolClass).where(SchoolClass.teacher_id == teacher.id)
-        .order_by(SchoolClass.name, SchoolClass.id)))
+    return list(
+        db.session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.teacher_id == teacher.id)
+            .order_by(SchoolClass.name, SchoolClass.id)
+        )
+    )
 
 
 def sets_of(teacher: User) -> list[QuizSet]:
-    return list(db.session.scalars(
-        select(QuizSet).where(QuizSet.teacher_id == teacher.id)
-        .order_by(QuizSet.title, QuizSet.id)))
+    return list(
+        db.session.scalars(
+            select(QuizSet)
+            .where(QuizSet.teacher_id == teacher.id)
+            .order_by(QuizSet.title, QuizSet.id)
+        )
+    )
 
 
 # ---------------------------------------------------------------- classes
@@ -82,8 +90,13 @@ def _unused_join_code() -> str:
 
 
 def create_class(teacher: User, name: str, timezone: str) -> SchoolClass:
-    school_class = SchoolClass(teacher_id=teacher.id, name=name, timezone=timezone,
-                               join_code=_unused_join_code(), joining_open=True)
+    school_class = SchoolClass(
+        teacher_id=teacher.id,
+        name=name,
+        timezone=timezone,
+        join_code=_unused_join_code(),
+        joining_open=True,
+    )
     db.session.add(school_class)
     db.session.commit()
     return school_class
@@ -97,10 +110,14 @@ def rotate_join_code(school_class: SchoolClass) -> None:
 
 
 def members(school_class: SchoolClass) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.class_id == school_class.id)
-        .order_by(func.lower(User.display_name), User.username)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.class_id == school_class.id)
+            .order_by(func.lower(User.display_name), User.username)
+        )
+    )
 
 
 def is_member(class_id: int, user_id: int) -> bool:
@@ -150,9 +167,7 @@ def remove_member(school_class: SchoolClass, user_id: int) -> None:
         db.session.commit()
 
 
-def import_roster(
-    school_class: SchoolClass, data: bytes, now: datetime
-) -> list[tuple[User, str]]:
+def import_roster(school_class: SchoolClass, data: bytes, now: datetime) -> list[tuple[User, str]]:
     """Create an account per roster row, with a one-time password, and enrol them.
 
     All or nothing: a bad row raises ``RosterInvalid`` before anything is
@@ -160,8 +175,7 @@ def import_roster(
     """
     existing = db.session.scalars(select(User.username))
     rows = parse_roster(data, existing_usernames=set(existing))
-    created = [(_roster_account(row, school_class.timezone), one_time_password())
-               for row in rows]
+    created = [(_roster_account(row, school_class.timezone), one_time_password()) for row in rows]
     for user, password in created:
         user.set_password(password)
         db.session.add(user)
@@ -174,8 +188,13 @@ def import_roster(
 
 
 def _roster_account(row: RosterRow, timezone: str) -> User:
-    return User(username=row.username.lower(), display_name=row.display_name, role="student",
-                timezone=timezone, must_change_password=True)
+    return User(
+        username=row.username.lower(),
+        display_name=row.display_name,
+        role="student",
+        timezone=timezone,
+        must_change_password=True,
+    )
 
 
 # ---------------------------------------------------------------- quiz sets
@@ -200,17 +219,27 @@ def filtered_questions(
 
 def questions_in(quiz_set: QuizSet) -> list[Question]:
     """The set's questions in its order (retired ones included: they stay assigned)."""
-    by_id = {q.id: q for q in db.session.scalars(
-        select(Question).where(Question.id.in_(quiz_set.question_ids)))}
+    by_id = {
+        q.id: q
+        for q in db.session.scalars(select(Question).where(Question.id.in_(quiz_set.question_ids)))
+    }
     return [by_id[qid] for qid in quiz_set.question_ids if qid in by_id]
 
 
 def add_questions(quiz_set: QuizSet, question_ids: Iterable[str], now: datetime) -> int:
     """Append questions not yet in the set; returns how many were new."""
-    known = set(db.session.scalars(select(Question.id).where(
-        Question.id.in_(list(question_ids)), Question.retired_at.is_(None))))
-    fresh = [qid for qid in dict.fromkeys(question_ids)
-             if qid in known and qid not in quiz_set.question_ids]
+    known = set(
+        db.session.scalars(
+            select(Question.id).where(
+                Question.id.in_(list(question_ids)), Question.retired_at.is_(None)
+            )
+        )
+    )
+    fresh = [
+        qid
+        for qid in dict.fromkeys(question_ids)
+        if qid in known and qid not in quiz_set.question_ids
+    ]
     quiz_set.question_ids = [*quiz_set.question_ids, *fresh]
     quiz_set.updated_at = now
     db.session.commit()
@@ -226,7 +255,10 @@ def remove_question(quiz_set: QuizSet, question_id: str, now: datetime) -> None:
 
 
 def draw_into_set(
-    quiz_set: QuizSet, candidates: Sequence[Question], count: int, now: datetime,
+    quiz_set: QuizSet,
+    candidates: Sequence[Question],
+    count: int,
+    now: datetime,
     rng: random.Random | None = None,
 ) -> int:
     """Add ``count`` random questions from the filter that the set does not hold yet."""
@@ -237,12 +269,18 @@ def draw_into_set(
 
 def copy_set(teacher: User, original: QuizSet, now: datetime) -> QuizSet:
     duplicate = QuizSet(
-        teacher_id=teacher.id, title=f"Copy of {original.title}"[:120],
-        instructions=original.instructions, question_ids=list(original.question_ids),
-        per_attempt=original.per_attempt, shuffle=original.shuffle,
+        teacher_id=teacher.id,
+        title=f"Copy of {original.title}"[:120],
+        instructions=original.instructions,
+        question_ids=list(original.question_ids),
+        per_attempt=original.per_attempt,
+        shuffle=original.shuffle,
         attempts_allowed=original.attempts_allowed,
-        time_limit_minutes=original.time_limit_minutes, feedback=original.feedback,
-        created_at=now, updated_at=now)
+        time_limit_minutes=original.time_limit_minutes,
+        feedback=original.feedback,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(duplicate)
     db.session.commit()
     return duplicate
@@ -252,12 +290,23 @@ def copy_set(teacher: User, original: QuizSet, now: datetime) -> QuizSet:
 
 
 def assign(
-    quiz_set: QuizSet, school_class: SchoolClass, opens_at: datetime, due_at: datetime,
-    accept_late: bool, add_to_deck: bool, now: datetime,
+    quiz_set: QuizSet,
+    school_class: SchoolClass,
+    opens_at: datetime,
+    due_at: datetime,
+    accept_late: bool,
+    add_to_deck: bool,
+    now: datetime,
 ) -> Assignment:
-    assignment = Assignment(class_id=school_class.id, quiz_set_id=quiz_set.id,
-                            opens_at=opens_at, due_at=due_at, accept_late=accept_late,
-                            add_to_deck=add_to_deck, created_at=now)
+    assignment = Assignment(
+        class_id=school_class.id,
+        quiz_set_id=quiz_set.id,
+        opens_at=opens_at,
+        due_at=due_at,
+        accept_late=accept_late,
+        add_to_deck=add_to_deck,
+        created_at=now,
+    )
     db.session.add(assignment)
     if add_to_deck:
         for student in members(school_class):
@@ -268,20 +317,38 @@ def assign(
 
 def queue_in_deck(user_id: int, question_ids: Sequence[str], now: datetime) -> int:
     """Give the student a waiting new card for each question not yet in their deck."""
-    have = set(db.session.scalars(select(Card.question_id).where(
-        Card.user_id == user_id, Card.question_id.in_(list(question_ids)))))
+    have = set(
+        db.session.scalars(
+            select(Card.question_id).where(
+                Card.user_id == user_id, Card.question_id.in_(list(question_ids))
+            )
+        )
+    )
     fresh = [qid for qid in dict.fromkeys(question_ids) if qid not in have]
     for question_id in fresh:
-        db.session.add(Card(user_id=user_id, question_id=question_id,
-                            state=State.Learning.value, step=0, due=now, reps=0, lapses=0,
-                            created_at=now))
+        db.session.add(
+            Card(
+                user_id=user_id,
+                question_id=question_id,
+                state=State.Learning.value,
+                step=0,
+                due=now,
+                reps=0,
+                lapses=0,
+                created_at=now,
+            )
+        )
     return len(fresh)
 
 
 def class_assignments(school_class: SchoolClass) -> list[Assignment]:
-    return list(db.session.scalars(
-        select(Assignment).where(Assignment.class_id == school_class.id)
-        .order_by(Assignment.due_at, Assignment.id)))
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.class_id == school_class.id)
+            .order_by(Assignment.due_at, Assignment.id)
+        )
+    )
 
 
 def attempts_for(assignment: Assignment, with_answers: bool = False) -> list[QuizAttempt]:
@@ -290,5 +357,4 @@ def attempts_for(assignment: Assignment, with_answers: bool = False) -> list[Qui
     query = select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id)
     if with_answers:
         query = query.options(selectinload(QuizAttempt.answers))
-    return list(db.session.scalars(query.order_by(QuizAttempt.user_id,
-                                                  QuizAttempt.attempt_number)))
+    return list(db.session.scalars(query.order_by(QuizAttempt.user_id, QuizAttempt.attempt_number)))

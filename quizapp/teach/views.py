@@ -63,8 +63,11 @@ def _assignment_or_404(assignment_id: int) -> Assignment:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("teach/index.html", classes=service.classes_of(signed_in_user()),
-                           sets=service.sets_of(signed_in_user()))
+    return render_template(
+        "teach/index.html",
+        classes=service.classes_of(signed_in_user()),
+        sets=service.sets_of(signed_in_user()),
+    )
 
 
 # ---------------------------------------------------------------- classes
@@ -74,14 +77,15 @@ def index() -> str:
 def new_class() -> str | BaseResponse | tuple[str, int]:
     form = ClassForm(timezone=signed_in_user().timezone, today=_today())
     if form.validate_on_submit():
-        school_class = service.create_class(signed_in_user(), form.name.data.strip(),
-                                            form.timezone.data)
+        school_class = service.create_class(
+            signed_in_user(), form.name.data.strip(), form.timezone.data
+        )
         _apply_exam(school_class, form)
-        flash(f"Class {school_class.name} created. Give students the join code below.",
-              "success")
+        flash(f"Class {school_class.name} created. Give students the join code below.", "success")
         return redirect(url_for("teach.class_page", class_id=school_class.id))
     return render_template("teach/class_form.html", form=form, school_class=None), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 def _apply_exam(school_class: SchoolClass, form: ClassForm) -> None:
@@ -104,7 +108,8 @@ def edit_class(class_id: int) -> str | BaseResponse | tuple[str, int]:
         flash("Class saved.", "success")
         return redirect(url_for("teach.class_page", class_id=class_id))
     return render_template("teach/class_form.html", form=form, school_class=school_class), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/classes/<int:class_id>")
@@ -118,8 +123,7 @@ def join_code(class_id: int) -> BaseResponse:
     action = request.form.get("action")
     if action == "rotate":
         service.rotate_join_code(school_class)
-        flash(f"New join code: {school_class.join_code}. The old one no longer works.",
-              "success")
+        flash(f"New join code: {school_class.join_code}. The old one no longer works.", "success")
     elif action in ("open", "close"):
         school_class.joining_open = action == "open"
         db.session.commit()
@@ -149,17 +153,20 @@ def upload_roster(class_id: int) -> str | tuple[str, int]:
         except RosterInvalid as invalid:
             form.roster.errors = [str(error) for error in invalid.errors]
         else:
-            flash(f"{len(created)} account{'' if len(created) == 1 else 's'} created.",
-                  "success")
+            flash(f"{len(created)} account{'' if len(created) == 1 else 's'} created.", "success")
             return _class_page_with(school_class, created=created)
     return _class_page_with(school_class, roster_form=form), 400
 
 
 def _class_page_with(school_class: SchoolClass, **overrides: Any) -> str:
     context: dict[str, Any] = {
-        "school_class": school_class, "members": service.members(school_class),
+        "school_class": school_class,
+        "members": service.members(school_class),
         "assignments": service.class_assignments(school_class),
-        "add_form": AddMemberForm(), "roster_form": RosterForm(), "created": None}
+        "add_form": AddMemberForm(),
+        "roster_form": RosterForm(),
+        "created": None,
+    }
     context.update(overrides)
     return render_template("teach/class.html", **context)
 
@@ -177,27 +184,37 @@ def remove_member(class_id: int, user_id: int) -> BaseResponse:
 @bp.get("/classes/<int:class_id>/gradebook")
 def class_gradebook(class_id: int) -> str:
     school_class = _class_or_404(class_id)
-    return render_template("teach/class_gradebook.html", school_class=school_class,
-                           book=reports.class_gradebook(school_class))
+    return render_template(
+        "teach/class_gradebook.html",
+        school_class=school_class,
+        book=reports.class_gradebook(school_class),
+    )
 
 
 @bp.get("/classes/<int:class_id>/gradebook.csv")
 def class_gradebook_csv(class_id: int) -> Response:
     school_class = _class_or_404(class_id)
-    return _csv(reports.class_csv(reports.class_gradebook(school_class)),
-                f"class-{class_id}-gradebook.csv")
+    return _csv(
+        reports.class_csv(reports.class_gradebook(school_class)), f"class-{class_id}-gradebook.csv"
+    )
 
 
 @bp.get("/classes/<int:class_id>/readiness")
 def class_readiness(class_id: int) -> str:
     school_class = _class_or_404(class_id)
-    return render_template("teach/readiness.html", school_class=school_class,
-                           report=reports.class_readiness(school_class))
+    return render_template(
+        "teach/readiness.html",
+        school_class=school_class,
+        report=reports.class_readiness(school_class),
+    )
 
 
 def _csv(text: str, filename: str) -> Response:
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 # ---------------------------------------------------------------- quiz sets
@@ -208,8 +225,9 @@ def new_set() -> str | BaseResponse | tuple[str, int]:
     form = SetForm()
     if form.validate_on_submit():
         now = utcnow()
-        quiz_set = QuizSet(teacher_id=signed_in_user().id, question_ids=[], created_at=now,
-                           updated_at=now)
+        quiz_set = QuizSet(
+            teacher_id=signed_in_user().id, question_ids=[], created_at=now, updated_at=now
+        )
         _apply_set(quiz_set, form)
         db.session.add(quiz_set)
         db.session.commit()
@@ -235,7 +253,8 @@ def edit_set(set_id: int) -> str | BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         if form.per_attempt.data and form.per_attempt.data > len(quiz_set.question_ids):
             form.per_attempt.errors = [
-                f"The set has {len(quiz_set.question_ids)} questions; draw at most that many."]
+                f"The set has {len(quiz_set.question_ids)} questions; draw at most that many."
+            ]
         else:
             _apply_set(quiz_set, form)
             quiz_set.updated_at = utcnow()
@@ -247,15 +266,26 @@ def edit_set(set_id: int) -> str | BaseResponse | tuple[str, int]:
 
 def _set_page(quiz_set: QuizSet, form: SetForm, draw_form: DrawForm | None = None) -> str:
     filters = QuestionFilterForm(request.args)
-    filters.tag.choices = [SelectChoice("", "Any"),
-                           *[SelectChoice(tag, f"{tag} ({n})") for tag, n in tag_counts()]]
+    filters.tag.choices = [
+        SelectChoice("", "Any"),
+        *[SelectChoice(tag, f"{tag} ({n})") for tag, n in tag_counts()],
+    ]
     candidates = service.filtered_questions(
-        filters.category.data or "", filters.tag.data or "", filters.kind.data or "",
-        filters.text.data or "")
+        filters.category.data or "",
+        filters.tag.data or "",
+        filters.kind.data or "",
+        filters.text.data or "",
+    )
     return render_template(
-        "teach/set.html", quiz_set=quiz_set, form=form, filters=filters,
-        candidates=candidates, chosen=service.questions_in(quiz_set),
-        draw_form=draw_form or DrawForm(), filter_args=request.args.to_dict())
+        "teach/set.html",
+        quiz_set=quiz_set,
+        form=form,
+        filters=filters,
+        candidates=candidates,
+        chosen=service.questions_in(quiz_set),
+        draw_form=draw_form or DrawForm(),
+        filter_args=request.args.to_dict(),
+    )
 
 
 @bp.post("/sets/<int:set_id>/questions")
@@ -267,8 +297,11 @@ def add_questions(set_id: int) -> BaseResponse:
 
 
 def _filter_args() -> dict[str, str]:
-    return {key: request.form.get(key, "") for key in ("category", "tag", "kind", "text")
-            if request.form.get(key)}
+    return {
+        key: request.form.get(key, "")
+        for key in ("category", "tag", "kind", "text")
+        if request.form.get(key)
+    }
 
 
 @bp.post("/sets/<int:set_id>/questions/remove")
@@ -285,11 +318,13 @@ def draw(set_id: int) -> BaseResponse | tuple[str, int]:
     form = DrawForm()
     if not form.validate_on_submit():
         return _set_page(quiz_set, SetForm(obj=quiz_set), draw_form=form), 400
-    candidates = service.filtered_questions(*(request.form.get(key, "") for key in (
-        "category", "tag", "kind", "text")))
+    candidates = service.filtered_questions(
+        *(request.form.get(key, "") for key in ("category", "tag", "kind", "text"))
+    )
     added = service.draw_into_set(quiz_set, candidates, form.count.data, utcnow())
-    flash(f"{added} question{'' if added == 1 else 's'} drawn at random from the filter.",
-          "success")
+    flash(
+        f"{added} question{'' if added == 1 else 's'} drawn at random from the filter.", "success"
+    )
     return redirect(url_for("teach.edit_set", set_id=set_id, **_filter_args()))
 
 
@@ -315,14 +350,19 @@ def assign(set_id: int) -> str | BaseResponse | tuple[str, int]:
     elif form.validate_on_submit():
         school_class = _class_or_404(form.school_class.data)
         assignment = service.assign(
-            quiz_set, school_class,
+            quiz_set,
+            school_class,
             local_to_utc(form.opens_on.data, form.opens_at.data, school_class.timezone),
             local_to_utc(form.due_on.data, form.due_at.data, school_class.timezone),
-            bool(form.accept_late.data), bool(form.add_to_deck.data), utcnow())
+            bool(form.accept_late.data),
+            bool(form.add_to_deck.data),
+            utcnow(),
+        )
         flash(f"'{quiz_set.title}' assigned to {school_class.name}.", "success")
         return redirect(url_for("teach.assignment", assignment_id=assignment.id))
-    return render_template("teach/assign.html", quiz_set=quiz_set, form=form,
-                           classes=classes), (400 if form.errors else 200)
+    return render_template("teach/assign.html", quiz_set=quiz_set, form=form, classes=classes), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
@@ -344,8 +384,9 @@ def edit_assignment(assignment_id: int) -> str | BaseResponse | tuple[str, int]:
         flash("Assignment saved.", "success")
         return redirect(url_for("teach.assignment", assignment_id=found.id))
     attempts = len(service.attempts_for(found))
-    return render_template("teach/assignment_edit.html", assignment=found, form=form,
-                           attempts=attempts), (400 if form.errors else 200)
+    return render_template(
+        "teach/assignment_edit.html", assignment=found, form=form, attempts=attempts
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/assignments/<int:assignment_id>/delete")
@@ -365,15 +406,18 @@ def delete_assignment(assignment_id: int) -> BaseResponse:
 @bp.get("/assignments/<int:assignment_id>")
 def assignment(assignment_id: int) -> str:
     found = _assignment_or_404(assignment_id)
-    return render_template("teach/gradebook.html", assignment=found,
-                           rows=reports.assignment_gradebook(found))
+    return render_template(
+        "teach/gradebook.html", assignment=found, rows=reports.assignment_gradebook(found)
+    )
 
 
 @bp.get("/assignments/<int:assignment_id>/gradebook.csv")
 def assignment_csv(assignment_id: int) -> Response:
     found = _assignment_or_404(assignment_id)
-    return _csv(reports.assignment_csv(reports.assignment_gradebook(found)),
-                f"assignment-{assignment_id}-gradebook.csv")
+    return _csv(
+        reports.assignment_csv(reports.assignment_gradebook(found)),
+        f"assignment-{assignment_id}-gradebook.csv",
+    )
 
 
 @bp.get("/assignments/<int:assignment_id>/items")

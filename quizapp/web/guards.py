@@ -19,8 +19,10 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 #: Control characters people legitimately type: tab and line breaks.
 ALLOWED_CONTROLS = frozenset("\t\n\r")
-BAD_TEXT = ("The request contains a control character (such as a NUL byte) that no text "
-            "here may hold. Remove it and try again.")
+BAD_TEXT = (
+    "The request contains a control character (such as a NUL byte) that no text "
+    "here may hold. Remove it and try again."
+)
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.path):
@@ -83,8 +82,12 @@ def page(
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
     violations: list[str] = []
-    context.on("console", lambda message: violations.append(message.text)
-               if "Content Security Policy" in message.text else None)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     browser_page = context.new_page()
     yield browser_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

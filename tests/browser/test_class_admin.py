@@ -19,8 +19,9 @@ from quizapp.models import Question
 CLASS_NAME = "Year 10 Revolutions"
 
 
-def test_a_teacher_keeps_a_class(page: Page, app: Flask, live_server: object,
-                                 pinned_clock: TestClock) -> None:
+def test_a_teacher_keeps_a_class(
+    page: Page, app: Flask, live_server: object, pinned_clock: TestClock
+) -> None:
     """At 02:00 in London, an assignment made for "today" is open at once."""
     pinned_clock.set(next_london_time(pinned_clock(), time(2, 0)))
     browser = page.context.browser
@@ -57,15 +58,24 @@ def keep_a_class(teacher: Page, student: Page, app: Flask) -> None:
 
     # A roster: a bad file is refused with its row numbers, a good one makes accounts.
     roster = teacher.get_by_label("Roster CSV")
-    roster.set_input_files({"name": "bad.csv", "mimeType": "text/csv",
-                            "buffer": b"username,display_name\nok-name,Ok\nok-name,Again\n"})
+    roster.set_input_files(
+        {
+            "name": "bad.csv",
+            "mimeType": "text/csv",
+            "buffer": b"username,display_name\nok-name,Ok\nok-name,Again\n",
+        }
+    )
     teacher.get_by_role("button", name="Create accounts").click()
     expect(teacher.get_by_text("Row 3")).to_be_visible()
     assert_accessible(teacher)
     newcomer = unique_name("roster")
-    teacher.get_by_label("Roster CSV").set_input_files({
-        "name": "roster.csv", "mimeType": "text/csv",
-        "buffer": f"username,display_name\n{newcomer},Vera Roster\n".encode()})
+    teacher.get_by_label("Roster CSV").set_input_files(
+        {
+            "name": "roster.csv",
+            "mimeType": "text/csv",
+            "buffer": f"username,display_name\n{newcomer},Vera Roster\n".encode(),
+        }
+    )
     teacher.get_by_role("button", name="Create accounts").click()
     expect(teacher.get_by_text("1 account created.")).to_be_visible()
     assert_accessible(teacher)
@@ -116,9 +126,11 @@ def keep_a_class(teacher: Page, student: Page, app: Flask) -> None:
 def held_back_until_due(teacher: Page, student: Page, newcomer: str, app: Flask) -> None:
     """A set whose answers wait for the due date; a copy of it, trimmed."""
     with app.app_context():
-        question = db.session.scalars(db.select(Question).where(
-            Question.category == "dates", Question.kind == "date")
-            .order_by(Question.id)).first()
+        question = db.session.scalars(
+            db.select(Question)
+            .where(Question.category == "dates", Question.kind == "date")
+            .order_by(Question.id)
+        ).first()
         prompt, answer = question.prompt, question.answer
     nav(teacher, "Teach").click()
     teacher.get_by_role("link", name="New quiz set").click()

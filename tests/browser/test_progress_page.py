@@ -39,8 +39,9 @@ def test_a_student_studies_then_sees_progress(page: Page, app: Flask) -> None:
     expect(page.locator("[data-stat=reviews]")).to_have_text("3")
     charts = page.locator("svg[role=img]")
     expect(charts).to_have_count(5)  # calendar, forecast, accuracy, two of mastery
-    expect(page.get_by_role("img", name="Accuracy by category (reviews rated Good or Easy)")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Accuracy by category (reviews rated Good or Easy)")
+    ).to_be_visible()
     expect(page.get_by_text("No exam plan yet.")).to_be_visible()
 
     # The table alternative opens from the keyboard.
@@ -76,6 +77,7 @@ def test_demo_progress_reads_well_at_phone_width(page: Page, app: Flask) -> None
         summary.click()
     expect(page.locator("#table-calendar")).to_be_visible()
     overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
     assert_accessible(page)

@@ -45,7 +45,8 @@ def test_quick_mix_by_keyboard_then_results(page: Page, app: Flask) -> None:
         expect(page.get_by_text(f"Question {number} of 10").first).to_be_visible()
         answer_quiz_question(page, app)
         next_link = page.get_by_role("link", name="Next question").or_(
-            page.get_by_role("link", name="See your results"))
+            page.get_by_role("link", name="See your results")
+        )
         expect(next_link).to_be_focused()
         if number == 1:
             assert_accessible(page)

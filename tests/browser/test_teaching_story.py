@@ -23,8 +23,18 @@ from quizapp.models import Assignment, Question, QuizAttempt
 
 CLASS_NAME = "Year 11 History"
 SET_TITLE = "October dates"
-CSV_COLUMNS = ["username", "display_name", "status", "score", "out_of", "percent", "attempts",
-               "time_taken_seconds", "submitted_at_utc", "late"]
+CSV_COLUMNS = [
+    "username",
+    "display_name",
+    "status",
+    "score",
+    "out_of",
+    "percent",
+    "attempts",
+    "time_taken_seconds",
+    "submitted_at_utc",
+    "late",
+]
 
 
 def join_class(page: Page, code: str) -> None:
@@ -63,8 +73,9 @@ def take_assignment(page: Page, app: Flask, wrong: int | None) -> str | None:
     return missed
 
 
-def test_a_class_is_taught_assigned_taken_and_graded(page: Page, app: Flask,
-                                                      live_server: object) -> None:
+def test_a_class_is_taught_assigned_taken_and_graded(
+    page: Page, app: Flask, live_server: object
+) -> None:
     base_url = live_server.url  # type: ignore[attr-defined]
     browser = page.context.browser
     assert browser is not None
@@ -161,7 +172,8 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     shoot(first, "test_teaching_story-student-results")
     first.goto("/")
     expect(first.get_by_role("region", name="Assignments").locator(".status-badge")).to_have_text(
-        "Done")
+        "Done"
+    )
 
     # The due date passes; the second student takes it late from the Classes page.
     with app.app_context():
@@ -172,8 +184,9 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     listed = second.get_by_role("region", name="Assignments")
     expect(listed.locator(".status-badge")).to_have_text("Overdue")
     listed.get_by_role("link", name=SET_TITLE, exact=True).click()
-    expect(second.get_by_text("The due date has passed: this attempt will be marked late.")
-           ).to_be_visible()
+    expect(
+        second.get_by_text("The due date has passed: this attempt will be marked late.")
+    ).to_be_visible()
     assert_accessible(second)
     shoot(second, "test_teaching_story-late-assignment")
     take_assignment(second, app, wrong=None)
@@ -227,12 +240,20 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
         assert reader.fieldnames == CSV_COLUMNS
         rows_by_name = {row["username"]: row for row in reader}
     assert set(rows_by_name) == {first_name, second_name}
-    expected = {first_name: ("submitted", "3", "4", "75", "1", "no"),
-                second_name: ("late", "4", "4", "100", "1", "yes")}
+    expected = {
+        first_name: ("submitted", "3", "4", "75", "1", "no"),
+        second_name: ("late", "4", "4", "100", "1", "yes"),
+    }
     for username, values in expected.items():
         row = rows_by_name[username]
-        assert (row["status"], row["score"], row["out_of"], row["percent"], row["attempts"],
-                row["late"]) == values, row
+        assert (
+            row["status"],
+            row["score"],
+            row["out_of"],
+            row["percent"],
+            row["attempts"],
+            row["late"],
+        ) == values, row
         assert row["display_name"] == "Nadia"
         assert int(row["time_taken_seconds"]) >= 0
         assert row["submitted_at_utc"].endswith("Z")
@@ -252,12 +273,13 @@ def run_story(teacher: Page, first: Page, second: Page, app: Flask) -> None:
     for url in (class_url, gradebook_url, f"/teach/assignments/{assignment_id}/items"):
         teacher.goto(url)
         overflow = teacher.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         if overflow > 0:
             shoot(teacher, "test_teaching_story-overflow")
-            wide = teacher.evaluate('''[...document.querySelectorAll('body *')].filter(
+            wide = teacher.evaluate("""[...document.querySelectorAll('body *')].filter(
                 e => !e.closest('.table-scroll')
                      && e.getBoundingClientRect().right > document.documentElement.clientWidth)
-                .slice(0, 5).map(e => e.tagName + '.' + e.className)''')
+                .slice(0, 5).map(e => e.tagName + '.' + e.className)""")
             raise AssertionError((url, overflow, wide))
     shoot(teacher, "test_teaching_story-items-phone")

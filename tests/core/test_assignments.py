@@ -28,8 +28,9 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 OPEN = Window(NOW - timedelta(days=1), NOW + timedelta(days=7), accept_late=True)
 
 
-def summary(finished: bool = True, late: bool = False, score: int = 1, total: int = 3
-            ) -> AttemptSummary:
+def summary(
+    finished: bool = True, late: bool = False, score: int = 1, total: int = 3
+) -> AttemptSummary:
     return AttemptSummary(finished, late, score, total)
 
 
@@ -42,22 +43,28 @@ def test_join_codes_are_readable_and_forgive_typing() -> None:
 
 def test_local_times_are_read_in_the_class_zone() -> None:
     assert local_to_utc(date(2026, 7, 1), time(9, 0), "Europe/London") == datetime(
-        2026, 7, 1, 8, 0, tzinfo=UTC)
+        2026, 7, 1, 8, 0, tzinfo=UTC
+    )
     assert local_to_utc(date(2026, 12, 1), time(9, 0), "Europe/London") == datetime(
-        2026, 12, 1, 9, 0, tzinfo=UTC)
+        2026, 12, 1, 9, 0, tzinfo=UTC
+    )
 
 
-@pytest.mark.parametrize(("window", "used", "allowed", "in_progress", "expected"), [
-    (OPEN, 0, 1, False, None),
-    (OPEN, 1, 1, False, "used every attempt"),
-    (OPEN, 5, None, False, None),
-    (OPEN, 0, 1, True, "in progress"),
-    (Window(NOW + timedelta(hours=1), NOW + timedelta(days=1), True), 0, 1, False, "not open"),
-    (Window(NOW - timedelta(days=2), NOW - timedelta(days=1), False), 0, 1, False, "was due"),
-    (Window(NOW - timedelta(days=2), NOW - timedelta(days=1), True), 0, 1, False, None),
-])
-def test_when_an_attempt_may_start(window: Window, used: int, allowed: int | None,
-                                   in_progress: bool, expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("window", "used", "allowed", "in_progress", "expected"),
+    [
+        (OPEN, 0, 1, False, None),
+        (OPEN, 1, 1, False, "used every attempt"),
+        (OPEN, 5, None, False, None),
+        (OPEN, 0, 1, True, "in progress"),
+        (Window(NOW + timedelta(hours=1), NOW + timedelta(days=1), True), 0, 1, False, "not open"),
+        (Window(NOW - timedelta(days=2), NOW - timedelta(days=1), False), 0, 1, False, "was due"),
+        (Window(NOW - timedelta(days=2), NOW - timedelta(days=1), True), 0, 1, False, None),
+    ],
+)
+def test_when_an_attempt_may_start(
+    window: Window, used: int, allowed: int | None, in_progress: bool, expected: str | None
+) -> None:
     refusal = start_refusal(window, NOW, used, allowed, in_progress)
     assert (refusal is None) if expected is None else (expected in (refusal or ""))
 
@@ -97,15 +104,18 @@ def test_gradebook_status_and_best_attempt() -> None:
     assert best_attempt([summary(finished=False)]) is None
 
 
-@pytest.mark.parametrize(("window", "attempts", "expected"), [
-    (OPEN, [], "to do"),
-    (Window(NOW - timedelta(days=1), NOW + timedelta(hours=47), True), [], "due soon"),
-    (OPEN, [summary(finished=False)], "in progress"),
-    (OPEN, [summary()], "done"),
-    (Window(NOW + timedelta(days=1), NOW + timedelta(days=2), True), [], "not open yet"),
-    (Window(NOW - timedelta(days=3), NOW - timedelta(days=1), True), [], "overdue"),
-    (Window(NOW - timedelta(days=3), NOW - timedelta(days=1), False), [], "closed"),
-])
+@pytest.mark.parametrize(
+    ("window", "attempts", "expected"),
+    [
+        (OPEN, [], "to do"),
+        (Window(NOW - timedelta(days=1), NOW + timedelta(hours=47), True), [], "due soon"),
+        (OPEN, [summary(finished=False)], "in progress"),
+        (OPEN, [summary()], "done"),
+        (Window(NOW + timedelta(days=1), NOW + timedelta(days=2), True), [], "not open yet"),
+        (Window(NOW - timedelta(days=3), NOW - timedelta(days=1), True), [], "overdue"),
+        (Window(NOW - timedelta(days=3), NOW - timedelta(days=1), False), [], "closed"),
+    ],
+)
 def test_student_status(window: Window, attempts: list[AttemptSummary], expected: str) -> None:
     assert student_status(window, attempts, NOW) == expected
 

@@ -58,7 +58,8 @@ def test_a_file_must_hold_a_questions_list() -> None:
         problems: list[Problem] = []
         assert check_file("events.yaml", data, SOURCES, problems) == []
         assert [str(p) for p in problems] == [
-            "events.yaml: must be a mapping with a 'questions' list"]
+            "events.yaml: must be a mapping with a 'questions' list"
+        ]
 
 
 def test_a_question_must_be_a_mapping() -> None:
@@ -80,7 +81,10 @@ def test_a_question_without_an_id_is_named_by_its_position() -> None:
 def test_evidence_must_be_verbatim() -> None:
     (problem,) = problems_for(good_question(evidence="Lenin came back from Switzerland"))
     assert (problem.file, problem.question_id, problem.field) == (
-        "key-figures.yaml", "fig-lenin-exile", "evidence")
+        "key-figures.yaml",
+        "fig-lenin-exile",
+        "evidence",
+    )
     assert "not found verbatim in source 'text'" in problem.message
 
 
@@ -131,7 +135,8 @@ def test_choice_answer_must_be_among_distinct_choices() -> None:
     base = good_question(kind="choice", accepted=None)
     problems = problems_for({**base, "choices": ["Trotsky", "Kamenev", "Zinoviev"]})
     assert [(p.field, p.message) for p in problems] == [
-        ("answer", "'Lenin' is not among the choices")]
+        ("answer", "'Lenin' is not among the choices")
+    ]
     problems = problems_for({**base, "choices": ["Lenin", "Trotsky", "trotsky", "Kamenev"]})
     assert [p.field for p in problems] == ["choices"]
 
@@ -153,7 +158,10 @@ def test_answers_must_parse_for_their_kind() -> None:
     cloze = good_question(id="c", kind="cloze", prompt="No gap here")
     problems = problems_for(number, date, cloze)
     assert [(p.question_id, p.field) for p in problems] == [
-        ("n", "answer"), ("d", "answer"), ("c", "prompt")]
+        ("n", "answer"),
+        ("d", "answer"),
+        ("c", "prompt"),
+    ]
 
 
 def test_answers_that_parse() -> None:
@@ -190,12 +198,25 @@ def test_export_shape_and_stable_hash() -> None:
     assert question is not None
     assert problems == []
     exported = question.to_dict()
-    assert {"id", "kind", "category", "tags", "prompt", "answer", "accepted", "choices",
-            "source", "evidence", "explanation", "note"} <= set(exported)
+    assert {
+        "id",
+        "kind",
+        "category",
+        "tags",
+        "prompt",
+        "answer",
+        "accepted",
+        "choices",
+        "source",
+        "evidence",
+        "explanation",
+        "note",
+    } <= set(exported)
     again = parse_question(good_question(), "key-figures.yaml", SOURCES, problems)
     assert again is not None
     assert question.content_hash == again.content_hash
-    edited = parse_question(good_question(explanation="Edited."), "key-figures.yaml", SOURCES,
-                            problems)
+    edited = parse_question(
+        good_question(explanation="Edited."), "key-figures.yaml", SOURCES, problems
+    )
     assert edited is not None
     assert edited.content_hash != question.content_hash

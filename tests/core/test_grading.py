@@ -409,6 +409,7 @@ NOISES = {
 
 def _add_noise(question: BankQuestion, text: str, noises: list[str]) -> str:
     """Apply the noise to the whole response, or to each item of an ordering."""
+
     def noisy(part: str) -> str:
         for name in noises:
             part = NOISES[name](part)

@@ -69,9 +69,11 @@ def test_the_thresholds_are_the_documented_ones() -> None:
     assert FLAG_HARD == "Hard: fewer than 30% answered correctly"
     assert FLAG_EASY == "Easy: over 90% answered correctly"
     assert FLAG_LOW_DISCRIMINATION == (
-        "Low discrimination: strong and weak students did about as well")
+        "Low discrimination: strong and weak students did about as well"
+    )
     assert FLAG_NEGATIVE_DISCRIMINATION == (
-        "Negative discrimination: weaker students did better — check the key")
+        "Negative discrimination: weaker students did better — check the key"
+    )
 
 
 def test_q1_a_good_question() -> None:

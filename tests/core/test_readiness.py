@@ -33,15 +33,22 @@ def hand_recall(stability: float, days: int) -> float:
 
 
 def studied(stability: float, last_review: datetime = NOW) -> CardState:
-    return CardState(state=State.Review.value, step=None, stability=stability, difficulty=5.0,
-                     due=last_review + timedelta(days=stability), last_review=last_review)
+    return CardState(
+        state=State.Review.value,
+        step=None,
+        stability=stability,
+        difficulty=5.0,
+        due=last_review + timedelta(days=stability),
+        last_review=last_review,
+    )
 
 
 @pytest.mark.parametrize(("stability", "days"), [(10.0, 0), (10.0, 10), (3.0, 20), (40.0, 14)])
 def test_recall_matches_the_hand_computed_curve(stability: float, days: int) -> None:
     exam = NOW + timedelta(days=days)
     assert recall_probability(studied(stability), exam) == pytest.approx(
-        hand_recall(stability, days))
+        hand_recall(stability, days)
+    )
 
 
 def test_recall_at_stability_is_ninety_percent() -> None:
@@ -102,8 +109,7 @@ def test_the_plan_ends_after_the_exam() -> None:
 
 
 def test_exam_starts_at_nine_local_time() -> None:
-    assert exam_moment(date(2026, 6, 1), "Europe/London") == datetime(2026, 6, 1, 8, 0,
-                                                                       tzinfo=UTC)
+    assert exam_moment(date(2026, 6, 1), "Europe/London") == datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
 
 def test_history_uses_the_state_as_of_each_day() -> None:

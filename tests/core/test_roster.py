@@ -64,7 +64,8 @@ def test_a_quoted_cell_over_two_lines_keeps_later_row_numbers_right() -> None:
 
 def test_usernames_are_lower_cased_as_the_app_stores_them() -> None:
     assert parse_roster(csv_bytes("username,display_name", "MiXeD_Case,M"))[0].username == (
-        "mixed_case")
+        "mixed_case"
+    )
 
 
 # Row errors ---------------------------------------------------------------------------
@@ -168,19 +169,23 @@ def test_every_problem_is_reported_together_in_file_order() -> None:
 def test_latin_1_is_refused_with_where_and_what_to_do() -> None:
     # "username,display_name\n" is 22 bytes, "j" is byte 22, so the ö (0xf6) is byte 23.
     assert errors_of(b"username,display_name\nj\xf6rg,J\xf6rg\n") == [
-        "File: not UTF-8 text (byte 0xf6 at position 23); save the roster as CSV UTF-8"]
+        "File: not UTF-8 text (byte 0xf6 at position 23); save the roster as CSV UTF-8"
+    ]
 
 
 def test_bad_byte_positions_count_the_bom() -> None:
     assert errors_of(b"\xef\xbb\xbfusername,display_name\nj\xf6rg,J\n") == [
-        "File: not UTF-8 text (byte 0xf6 at position 26); save the roster as CSV UTF-8"]
+        "File: not UTF-8 text (byte 0xf6 at position 26); save the roster as CSV UTF-8"
+    ]
 
 
 def test_header_missing_a_column() -> None:
     assert errors_of(csv_bytes("Username,Name,Class", "ann,Ann,7B")) == [
-        "File: missing column 'display_name'; the first row has 'Username', 'Name', 'Class'"]
+        "File: missing column 'display_name'; the first row has 'Username', 'Name', 'Class'"
+    ]
     assert errors_of(csv_bytes("login,name", "ann,Ann")) == [
-        "File: missing columns 'username' and 'display_name'; the first row has 'login', 'name'"]
+        "File: missing columns 'username' and 'display_name'; the first row has 'login', 'name'"
+    ]
 
 
 def test_a_semicolon_separated_file_gets_a_hint() -> None:
@@ -192,20 +197,23 @@ def test_a_semicolon_separated_file_gets_a_hint() -> None:
 @pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\r\n\r\n", b" , \n"])
 def test_an_empty_file(data: bytes) -> None:
     assert errors_of(data) == [
-        "File: the file is empty; the first row must name the columns username and display_name"]
+        "File: the file is empty; the first row must name the columns username and display_name"
+    ]
 
 
 def test_a_header_with_no_students() -> None:
     assert errors_of(csv_bytes("username,display_name", "")) == [
-        "File: no students below the header row"]
+        "File: no students below the header row"
+    ]
 
 
 def test_too_many_rows() -> None:
     students = [f"student{i:03},Student {i}" for i in range(MAX_ROWS)]
     assert len(parse_roster(csv_bytes("username,display_name", *students))) == MAX_ROWS
     too_many = csv_bytes("username,display_name", *students, "one.more,One More")
-    limit = ["File: more than 500 students, the limit for one class; split the roster into "
-             "smaller files"]
+    limit = [
+        "File: more than 500 students, the limit for one class; split the roster into smaller files"
+    ]
     assert errors_of(too_many) == limit
     # A huge file, full of bad rows too, is refused for its size alone: reading stops at 501.
     huge = csv_bytes("username,display_name", *(["x,"] * 200_000))

@@ -66,8 +66,14 @@ def test_higher_retention_means_shorter_intervals() -> None:
 
 @pytest.mark.parametrize(
     ("interval", "text"),
-    [(timedelta(seconds=30), "1m"), (timedelta(minutes=10), "10m"), (timedelta(hours=5), "5h"),
-     (timedelta(days=4), "4d"), (timedelta(days=75), "2.5mo"), (timedelta(days=730), "2y")],
+    [
+        (timedelta(seconds=30), "1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=5), "5h"),
+        (timedelta(days=4), "4d"),
+        (timedelta(days=75), "2.5mo"),
+        (timedelta(days=730), "2y"),
+    ],
 )
 def test_interval_labels(interval: timedelta, text: str) -> None:
     assert format_interval(interval) == text
@@ -75,8 +81,13 @@ def test_interval_labels(interval: timedelta, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("correct", "near_miss", "seconds", "grade"),
-    [(False, False, 3, Rating.Again), (True, True, 3, Rating.Hard), (True, False, 40, Rating.Hard),
-     (True, False, 3, Rating.Easy), (True, False, 12, Rating.Good)],
+    [
+        (False, False, 3, Rating.Again),
+        (True, True, 3, Rating.Hard),
+        (True, False, 40, Rating.Hard),
+        (True, False, 3, Rating.Easy),
+        (True, False, 12, Rating.Good),
+    ],
 )
 def test_proposed_grade(correct: bool, near_miss: bool, seconds: float, grade: Rating) -> None:
     assert propose_grade(correct, near_miss, seconds) == grade
@@ -118,4 +129,3 @@ def test_learning_cards_may_come_early_when_nothing_else_waits() -> None:
 def test_review_limit_holds_back_reviews_but_not_learning() -> None:
     started = [_card("r", -5), _card("l", -1, learning=True)]
     assert pick_next(started, [], Limits(0, 0), NOW) == ("l", False)
-

@@ -38,11 +38,12 @@ def test_reviews_are_counted_by_the_students_local_day() -> None:
     moments = [utc(20, 23, 30), utc(21, 0, 30), utc(21, 9), utc(21, 23, 59)]
     assert reviews_per_day(moments, "UTC") == {date(2026, 11, 20): 1, date(2026, 11, 21): 3}
     # Tokyo is UTC+9: 23:30 on the 20th is 08:30 on the 21st; 23:59 on the 21st is the 22nd.
-    assert reviews_per_day(moments, "Asia/Tokyo") == {
-        date(2026, 11, 21): 3, date(2026, 11, 22): 1}
+    assert reviews_per_day(moments, "Asia/Tokyo") == {date(2026, 11, 21): 3, date(2026, 11, 22): 1}
     # New York is UTC-5 in November: 00:30 UTC on the 21st is still the evening of the 20th.
     assert reviews_per_day(moments, "America/New_York") == {
-        date(2026, 11, 20): 2, date(2026, 11, 21): 2}
+        date(2026, 11, 20): 2,
+        date(2026, 11, 21): 2,
+    }
 
 
 def test_an_unknown_time_zone_counts_in_utc() -> None:
@@ -52,7 +53,15 @@ def test_an_unknown_time_zone_counts_in_utc() -> None:
 def test_heat_levels_are_relative_to_the_busiest_day() -> None:
     # ceil(count * 4 / busiest), at least 1 for any review at all.
     assert [heat_level(count, 10) for count in (0, 1, 2, 3, 5, 7, 8, 10)] == [
-        0, 1, 1, 2, 2, 3, 4, 4]
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        4,
+        4,
+    ]
     assert heat_level(0, 0) == 0
 
 
@@ -76,8 +85,9 @@ def test_calendar_weeks_ignore_reviews_outside_the_window_for_shading() -> None:
 
 def test_week_rows_give_each_mondays_counts_and_total() -> None:
     wednesday = date(2026, 11, 25)
-    weeks = calendar_weeks({wednesday: 4, date(2026, 11, 16): 2, date(2026, 11, 22): 1},
-                           wednesday, weeks=2)
+    weeks = calendar_weeks(
+        {wednesday: 4, date(2026, 11, 16): 2, date(2026, 11, 22): 1}, wednesday, weeks=2
+    )
     assert week_rows(weeks) == [
         (date(2026, 11, 16), [2, 0, 0, 0, 0, 0, 1], 3),
         (date(2026, 11, 23), [0, 0, 4, None, None, None, None], 4),
@@ -88,8 +98,15 @@ def test_week_rows_give_each_mondays_counts_and_total() -> None:
 
 
 def test_forecast_counts_cards_per_local_day_with_overdue_on_today() -> None:
-    dues = [utc(20, 8), utc(23, 11), utc(23, 18), utc(24, 23, 30), utc(25, 1),
-            NOW + timedelta(days=29), NOW + timedelta(days=30)]
+    dues = [
+        utc(20, 8),
+        utc(23, 11),
+        utc(23, 18),
+        utc(24, 23, 30),
+        utc(25, 1),
+        NOW + timedelta(days=29),
+        NOW + timedelta(days=30),
+    ]
     forecast = due_forecast(dues, NOW, "UTC", days=30)
     assert len(forecast) == 30
     assert forecast[0] == (TODAY, 3)  # overdue from the 20th, and two due today
@@ -113,9 +130,16 @@ def test_an_empty_forecast_is_all_zeros() -> None:
 
 
 def test_accuracy_is_the_share_rated_good_or_easy() -> None:
-    reviews = [("dates", 1), ("dates", 2), ("dates", 3), ("dates", 4),
-               ("slogans", 3), ("slogans", 3), ("slogans", 1),
-               ("zeta", 4)]
+    reviews = [
+        ("dates", 1),
+        ("dates", 2),
+        ("dates", 3),
+        ("dates", 4),
+        ("slogans", 3),
+        ("slogans", 3),
+        ("slogans", 1),
+        ("zeta", 4),
+    ]
     rows = accuracy_by_category(reviews, ("slogans", "dates", "events"))
     assert rows == [Accuracy("slogans", 3, 2), Accuracy("dates", 4, 2), Accuracy("zeta", 1, 1)]
     assert [row.percent for row in rows] == [67, 50, 100]
@@ -132,32 +156,57 @@ def test_no_reviews_means_no_accuracy_rows() -> None:
 # Mastery -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stability", "band"), [
-    (None, NOT_STARTED), (0.2, "Under 1 day"), (0.999, "Under 1 day"), (1.0, "1 to 7 days"),
-    (6.9, "1 to 7 days"), (7.0, "7 to 30 days"), (29.99, "7 to 30 days"),
-    (30.0, "Over 30 days"), (400.0, "Over 30 days"),
-])
+@pytest.mark.parametrize(
+    ("stability", "band"),
+    [
+        (None, NOT_STARTED),
+        (0.2, "Under 1 day"),
+        (0.999, "Under 1 day"),
+        (1.0, "1 to 7 days"),
+        (6.9, "1 to 7 days"),
+        (7.0, "7 to 30 days"),
+        (29.99, "7 to 30 days"),
+        (30.0, "Over 30 days"),
+        (400.0, "Over 30 days"),
+    ],
+)
 def test_stability_bands(stability: float | None, band: str) -> None:
     assert stability_band(stability) == band
 
 
 def test_mastery_counts_states_and_bands_with_unstarted_as_new() -> None:
     questions = [
-        ("dates", None, None), ("dates", None, None), ("dates", 1, 0.4), ("dates", 2, 12.0),
-        ("events", 2, 45.0), ("events", 3, 2.5), ("events", 2, 3.0),
+        ("dates", None, None),
+        ("dates", None, None),
+        ("dates", 1, 0.4),
+        ("dates", 2, 12.0),
+        ("events", 2, 45.0),
+        ("events", 3, 2.5),
+        ("events", 2, 3.0),
     ]
     dates, events = mastery_by_category(questions, ("dates", "events"))
     assert dates.category == "dates"
     assert dates.total == 4
     assert dates.by_state == {0: 2, 1: 1, 2: 1, 3: 0}
-    assert dates.by_band == {NOT_STARTED: 2, "Under 1 day": 1, "1 to 7 days": 0,
-                             "7 to 30 days": 1, "Over 30 days": 0}
+    assert dates.by_band == {
+        NOT_STARTED: 2,
+        "Under 1 day": 1,
+        "1 to 7 days": 0,
+        "7 to 30 days": 1,
+        "Over 30 days": 0,
+    }
     assert events.by_state == {0: 0, 1: 0, 2: 2, 3: 1}
-    assert events.by_band == {NOT_STARTED: 0, "Under 1 day": 0, "1 to 7 days": 2,
-                              "7 to 30 days": 0, "Over 30 days": 1}
+    assert events.by_band == {
+        NOT_STARTED: 0,
+        "Under 1 day": 0,
+        "1 to 7 days": 2,
+        "7 to 30 days": 0,
+        "Over 30 days": 1,
+    }
 
 
 def test_mastery_puts_known_categories_first() -> None:
-    rows = mastery_by_category([("b", None, None), ("x", None, None), ("a", None, None)],
-                               ("x", "missing"))
+    rows = mastery_by_category(
+        [("b", None, None), ("x", None, None), ("a", None, None)], ("x", "missing")
+    )
     assert [row.category for row in rows] == ["x", "a", "b"]

@@ -18,8 +18,11 @@ SERIOUS = ("serious", "critical")
 def assert_accessible(page: Page) -> None:
     """No axe violation of serious or critical impact on the page as it stands."""
     results = Axe().run(page)
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in results.response["violations"] if v["impact"] in SERIOUS]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
     assert not bad, bad
 
 

@@ -32,15 +32,34 @@ class Gunicorn:
     def __init__(self, database_url: str, instance: Path, workers: int = 2) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--timeout", "30",
-                        "-b", f"127.0.0.1:{self.port}", "quizapp:create_app()"]
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET,
-                    "QUIZAPP_INSTANCE_PATH": str(instance)}
+        self.command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "--timeout",
+            "30",
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "quizapp:create_app()",
+        ]
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET,
+            "QUIZAPP_INSTANCE_PATH": str(instance),
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
-        self.process = subprocess.Popen(self.command, cwd=REPOSITORY, env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=REPOSITORY,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -52,8 +71,12 @@ class Gunicorn:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -86,17 +109,29 @@ class Browserless:
     def get(self, path: str) -> requests.Response:
         return self.http.get(self.base + path, allow_redirects=False, timeout=30)
 
-    def post(self, path: str, data: dict[str, str], token_from: str | None = None
-             ) -> requests.Response:
+    def post(
+        self, path: str, data: dict[str, str], token_from: str | None = None
+    ) -> requests.Response:
         page = self.http.get(self.base + (token_from or path), timeout=30).text
-        return self.http.post(self.base + path, data={"csrf_token": csrf_token(page), **data},
-                              allow_redirects=False, timeout=30)
+        return self.http.post(
+            self.base + path,
+            data={"csrf_token": csrf_token(page), **data},
+            allow_redirects=False,
+            timeout=30,
+        )
 
     def sign_up(self) -> str:
         username = unique_name()
-        response = self.post("/register", {
-            "username": username, "display_name": "Load Student", "password": PASSWORD,
-            "confirm": PASSWORD, "timezone": "UTC"})
+        response = self.post(
+            "/register",
+            {
+                "username": username,
+                "display_name": "Load Student",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+                "timezone": "UTC",
+            },
+        )
         assert response.status_code == 302, response.text
         return username
 
@@ -108,14 +143,29 @@ class Browserless:
         answer to the rating (302 when the review is acknowledged)."""
         front = self.http.get(self.base + "/study/", timeout=30).text
         question_id = hidden(front, "question_id")
-        back = self.http.post(self.base + "/study/answer", timeout=30, data={
-            "csrf_token": csrf_token(front), "question_id": question_id,
-            "presentation": hidden(front, "presentation"), "shown_at": hidden(front, "shown_at"),
-            "flip": "1"}).text
+        back = self.http.post(
+            self.base + "/study/answer",
+            timeout=30,
+            data={
+                "csrf_token": csrf_token(front),
+                "question_id": question_id,
+                "presentation": hidden(front, "presentation"),
+                "shown_at": hidden(front, "shown_at"),
+                "flip": "1",
+            },
+        ).text
         presentation = hidden(back, "presentation")
-        rated = self.http.post(self.base + "/study/review", allow_redirects=False, timeout=30,
-                               data={"csrf_token": csrf_token(back),
-                                     "question_id": question_id,
-                                     "presentation": presentation, "response": "",
-                                     "duration_ms": hidden(back, "duration_ms"), "rating": "3"})
+        rated = self.http.post(
+            self.base + "/study/review",
+            allow_redirects=False,
+            timeout=30,
+            data={
+                "csrf_token": csrf_token(back),
+                "question_id": question_id,
+                "presentation": presentation,
+                "response": "",
+                "duration_ms": hidden(back, "duration_ms"),
+                "rating": "3",
+            },
+        )
         return presentation, rated

@@ -22,8 +22,9 @@ def make_teacher(app: Flask, client: FlaskClient | None = None) -> str:
     ``client`` if one is given. Returns the username."""
     username = unique_name("teacher")
     with app.app_context():
-        teacher = User(username=username, display_name=TEACHER_NAME, role="teacher",
-                       timezone="Europe/London")
+        teacher = User(
+            username=username, display_name=TEACHER_NAME, role="teacher", timezone="Europe/London"
+        )
         teacher.set_password(PASSWORD)
         db.session.add(teacher)
         db.session.commit()
@@ -32,16 +33,18 @@ def make_teacher(app: Flask, client: FlaskClient | None = None) -> str:
     return username
 
 
-def post_form(client: FlaskClient, page_url: str, to: str | None = None,
-              **fields: object) -> object:
+def post_form(
+    client: FlaskClient, page_url: str, to: str | None = None, **fields: object
+) -> object:
     """GET a page for its CSRF token, then POST ``fields`` to ``to`` (default: the page)."""
     token = csrf_token(client.get(page_url).get_data(as_text=True))
     return client.post(to or page_url, data={"csrf_token": token, **fields})
 
 
 def create_class(client: FlaskClient, name: str = "Year 11 History", **fields: object) -> int:
-    response = post_form(client, "/teach/classes/new", name=name, timezone="Europe/London",
-                         **fields)
+    response = post_form(
+        client, "/teach/classes/new", name=name, timezone="Europe/London", **fields
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.search(r"/teach/classes/(\d+)", response.headers["Location"]).group(1))
 
@@ -57,31 +60,59 @@ def join(client: FlaskClient, code: str) -> object:
 
 def question_ids(app: Flask, count: int, category: str = "dates") -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(
-            select(Question.id).where(Question.category == category,
-                                      Question.kind.in_(("short", "date", "number", "cloze")))
-            .order_by(Question.id).limit(count)))
+        return list(
+            db.session.scalars(
+                select(Question.id)
+                .where(
+                    Question.category == category,
+                    Question.kind.in_(("short", "date", "number", "cloze")),
+                )
+                .order_by(Question.id)
+                .limit(count)
+            )
+        )
 
 
-def create_set(client: FlaskClient, ids: list[str], title: str = "October dates",
-               **settings: object) -> int:
-    fields = {"title": title, "instructions": "Answer from memory.", "shuffle": "y",
-              "attempts_allowed": "2", "feedback": "end", **settings}
+def create_set(
+    client: FlaskClient, ids: list[str], title: str = "October dates", **settings: object
+) -> int:
+    fields = {
+        "title": title,
+        "instructions": "Answer from memory.",
+        "shuffle": "y",
+        "attempts_allowed": "2",
+        "feedback": "end",
+        **settings,
+    }
     response = post_form(client, "/teach/sets/new", **fields)
     assert response.status_code == 302, response.get_data(as_text=True)
     set_id = int(re.search(r"/teach/sets/(\d+)", response.headers["Location"]).group(1))
-    added = post_form(client, f"/teach/sets/{set_id}", f"/teach/sets/{set_id}/questions",
-                      question_id=ids)
+    added = post_form(
+        client, f"/teach/sets/{set_id}", f"/teach/sets/{set_id}/questions", question_id=ids
+    )
     assert added.status_code == 302
     return set_id
 
 
-def assign(client: FlaskClient, set_id: int, class_id: int, opens: date | None = None,
-           due: date | None = None, **fields: object) -> int:
+def assign(
+    client: FlaskClient,
+    set_id: int,
+    class_id: int,
+    opens: date | None = None,
+    due: date | None = None,
+    **fields: object,
+) -> int:
     opens = opens or today() - timedelta(days=1)
     due = due or today() + timedelta(days=7)
-    data = {"school_class": str(class_id), "opens_on": opens.isoformat(), "opens_at": "00:00",
-            "due_on": due.isoformat(), "due_at": "23:59", "accept_late": "y", **fields}
+    data = {
+        "school_class": str(class_id),
+        "opens_on": opens.isoformat(),
+        "opens_at": "00:00",
+        "due_on": due.isoformat(),
+        "due_at": "23:59",
+        "accept_late": "y",
+        **fields,
+    }
     if data.get("accept_late") is None:
         del data["accept_late"]
     response = post_form(client, f"/teach/sets/{set_id}/assign", **data)
@@ -90,8 +121,7 @@ def assign(client: FlaskClient, set_id: int, class_id: int, opens: date | None =
 
 
 def start(client: FlaskClient, assignment_id: int) -> object:
-    return post_form(client, f"/assignments/{assignment_id}",
-                     f"/assignments/{assignment_id}/start")
+    return post_form(client, f"/assignments/{assignment_id}", f"/assignments/{assignment_id}/start")
 
 
 def answer_all(client: FlaskClient, app: Flask, attempt_id: int, right: list[bool]) -> None:
@@ -102,15 +132,21 @@ def answer_all(client: FlaskClient, app: Flask, attempt_id: int, right: list[boo
         with app.app_context():
             attempt = db.session.get(QuizAttempt, attempt_id)
             answer = db.session.get(Question, attempt.question_ids[position - 1]).answer
-        response = client.post(url, data={"csrf_token": csrf_token(page),
-                                          "response": answer if is_right else "no idea"})
+        response = client.post(
+            url,
+            data={"csrf_token": csrf_token(page), "response": answer if is_right else "no idea"},
+        )
         assert response.status_code in (200, 302)
 
 
 def latest_attempt(app: Flask, username: str) -> QuizAttempt:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
-        attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
-                                    .order_by(QuizAttempt.id.desc()).limit(1))
+        attempt = db.session.scalar(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id)
+            .order_by(QuizAttempt.id.desc())
+            .limit(1)
+        )
         db.session.expunge(attempt)
         return attempt
