@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
+from fsrs import State
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -221,6 +222,21 @@ class Card(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship()
+
+    @classmethod
+    def waiting(cls, user_id: int, question_id: str, now: datetime) -> Card:
+        """A card put in a student's deck but not studied yet: it is served as a new card
+        before the rest (sent from a quiz's misses, or an assignment's questions)."""
+        return cls(
+            user_id=user_id,
+            question_id=question_id,
+            state=State.Learning.value,
+            step=0,
+            due=now,
+            reps=0,
+            lapses=0,
+            created_at=now,
+        )
 
     def memory_state(self) -> CardState | None:
         """The FSRS state for the core; None for a card in the deck but never reviewed."""

@@ -7,32 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers.bank import SOURCE, good_question
 
 from quizapp.core.bank import BankError, Problem
 from quizapp.persistence.bank_files import load_bank, read_bank, read_sources
-
-SOURCE = (
-    "Lenin returned from exile in Switzerland.\n"
-    "A meeting decided to stage a revolution by a 10 to 2 majority.\n"
-    "At 9.00pm the guns fired. It grew from 26,000 members to 200,000 members.\n"
-)
-
-
-def good_question(**changes: Any) -> dict[str, Any]:
-    question: dict[str, Any] = {
-        "id": "fig-lenin-exile",
-        "kind": "short",
-        "category": "key-figures",
-        "tags": ["lenin"],
-        "prompt": "Who returned from exile in Switzerland?",
-        "answer": "Lenin",
-        "accepted": ["Vladimir Lenin"],
-        "source": "text",
-        "evidence": "Lenin returned from exile in Switzerland.",
-        "explanation": "Lenin came back in April 1917.",
-    }
-    question.update(changes)
-    return {key: value for key, value in question.items() if value is not None}
 
 
 def write_bank(root: Path, files: dict[str, Any]) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from fsrs import State
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -171,17 +170,6 @@ def send_missed_to_deck(user: User, attempt: QuizAttempt, now: datetime) -> tupl
         )
     )
     for question_id in sorted(missed - have):
-        db.session.add(
-            Card(
-                user_id=user.id,
-                question_id=question_id,
-                state=State.Learning.value,
-                step=0,
-                due=now,
-                reps=0,
-                lapses=0,
-                created_at=now,
-            )
-        )
+        db.session.add(Card.waiting(user.id, question_id, now))
     db.session.commit()
     return len(missed - have), len(missed & have)

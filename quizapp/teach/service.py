@@ -10,7 +10,6 @@ import random
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from fsrs import State
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -326,18 +325,7 @@ def queue_in_deck(user_id: int, question_ids: Sequence[str], now: datetime) -> i
     )
     fresh = [qid for qid in dict.fromkeys(question_ids) if qid not in have]
     for question_id in fresh:
-        db.session.add(
-            Card(
-                user_id=user_id,
-                question_id=question_id,
-                state=State.Learning.value,
-                step=0,
-                due=now,
-                reps=0,
-                lapses=0,
-                created_at=now,
-            )
-        )
+        db.session.add(Card.waiting(user_id, question_id, now))
     return len(fresh)
 
 

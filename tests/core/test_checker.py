@@ -5,36 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers.bank import SOURCE, good_question
 
 from quizapp.core.bank import BankError, Problem
 from quizapp.core.checker import check_bank, check_file, parse_question
 from quizapp.core.sources import Source
 
-SOURCES = {
-    "text": Source(
-        "text",
-        "Lenin returned from exile in Switzerland.\n"
-        "A meeting decided to stage a revolution by a 10 to 2 majority.\n"
-        "At 9.00pm the guns fired. It grew from 26,000 members to 200,000 members.\n",
-    )
-}
-
-
-def good_question(**changes: Any) -> dict[str, Any]:
-    question: dict[str, Any] = {
-        "id": "fig-lenin-exile",
-        "kind": "short",
-        "category": "key-figures",
-        "tags": ["lenin"],
-        "prompt": "Who returned from exile in Switzerland?",
-        "answer": "Lenin",
-        "accepted": ["Vladimir Lenin"],
-        "source": "text",
-        "evidence": "Lenin returned from exile in Switzerland.",
-        "explanation": "Lenin came back in April 1917.",
-    }
-    question.update(changes)
-    return {key: value for key, value in question.items() if value is not None}
+SOURCES = {"text": Source("text", SOURCE)}
 
 
 def problems_for(*questions: dict[str, Any], file: str = "key-figures.yaml") -> list[Problem]:
