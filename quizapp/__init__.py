@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import MIGRATIONS_DIR, build_config
-from quizapp.extensions import csrf, db, login_manager, migrate
+from quizapp.extensions import compress, csrf, db, login_manager, migrate
 
 
 def create_app(
@@ -49,13 +49,15 @@ def create_app(
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    compress.init_app(app)
 
-    from quizapp.web import guards, headers
+    from quizapp.web import assets, guards, headers
 
     _trust_proxies(app)
 
     guards.install(app)  # before the blueprints, so their routes use the bounded converter
     headers.install(app)
+    assets.install(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)

@@ -75,6 +75,19 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
         "QUESTIONS_PER_PAGE": 25,
+        # Pages, styles, scripts, CSVs and charts are sent compressed (Brotli or gzip).
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files are streamed
+        "COMPRESS_BR_LEVEL": 5,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "text/csv",
+            "image/svg+xml",
+            "application/json",
+        ],
         # How many reverse proxies stand in front of the app and set X-Forwarded-For
         # and -Proto; 0 (the default) trusts no such header.
         "TRUSTED_PROXIES": int(proxies) if proxies.isdigit() else 0,
