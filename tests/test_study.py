@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
-from fsrs import Rating
+from fsrs import Rating, State
 from helpers.clock import utcnow
 from helpers.web import answer_current_card, csrf_token, hidden, register
 from sqlalchemy import func, select
@@ -176,3 +176,49 @@ def test_leeches_are_flagged(app: Flask, client: FlaskClient) -> None:
     home = client.get("/").get_data(as_text=True)
     assert "Leeches" in home
     assert prompt.split("'")[0] in home
+
+
+def studied_cards(app: Flask, username: str, overdue_hours: list[int]) -> list[str]:
+    """Give the student review cards overdue by these many hours; their question ids."""
+    with app.app_context():
+        user = user_named(username)
+        ids = list(db.session.scalars(select(Question.id).order_by(Question.id).limit(3)))
+        now = utcnow()
+        for question_id, hours in zip(ids, overdue_hours, strict=False):
+            card = Card.waiting(user.id, question_id, now)
+            card.state, card.reps, card.stability, card.difficulty = State.Review, 3, 5.0, 5.0
+            card.due = now - timedelta(hours=hours)
+            db.session.add(card)
+        db.session.commit()
+        return ids[: len(overdue_hours)]
+
+
+def test_the_most_overdue_card_comes_first_and_new_cards_wait(
+    client: FlaskClient, app: Flask
+) -> None:
+    username = register(client)
+    mild, worst, middle = studied_cards(app, username, [2, 50, 10])
+    with app.app_context():
+        user, now = user_named(username), utcnow()
+        first = service.next_card(user, now, None)
+        assert (first.question.id, first.is_new) == (worst, False)
+        assert service.next_card(user, now, worst).question.id == middle
+    for expected in (worst, middle, mild):
+        assert hidden(client.get("/study/").get_data(as_text=True), "question_id") == expected
+        assert client.post("/study/review", data=answer_current_card(client)).status_code == 302
+    with app.app_context():  # the due cards are done: now a new card
+        assert service.next_card(user_named(username), utcnow(), mild).is_new
+
+
+def test_once_the_days_reviews_are_used_up_due_reviews_wait(
+    client: FlaskClient, app: Flask
+) -> None:
+    username = register(client)
+    studied_cards(app, username, [5, 6])
+    with app.app_context():
+        user = user_named(username)
+        user.max_reviews_per_day, user.new_per_day = 1, 0
+        db.session.commit()
+    assert client.post("/study/review", data=answer_current_card(client)).status_code == 302
+    page = client.get("/study/", follow_redirects=True).get_data(as_text=True)
+    assert 'name="question_id"' not in page  # the other due review waits for tomorrow

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -72,8 +73,11 @@ class PastReview:
     desired_retention: float
 
 
+@cache
 def make_scheduler(desired_retention: float = 0.9) -> Scheduler:
-    """An FSRS scheduler without fuzzing, so replaying a log reproduces the state."""
+    """An FSRS scheduler without fuzzing, so replaying a log reproduces the state.
+
+    One per retention, built once: a scheduler holds only its settings."""
     return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
 
 

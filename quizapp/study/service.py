@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fsrs import Rating, State
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core.days import day_start, streak, study_day, timezone_or_utc
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.readiness import new_cards_today
 from quizapp.core.scheduling import (
+    LEARN_AHEAD,
     LEECH_LAPSES,
     CardState,
     Limits,
@@ -74,9 +75,11 @@ def today_counts(user: User, now: datetime) -> TodayCounts:
     return TodayCounts(new_done=counts.get(True, 0), reviews_done=counts.get(False, 0))
 
 
-def limits_for(user: User, now: datetime, plan: ExamPlan | None = None) -> Limits:
+def limits_for(
+    user: User, now: datetime, plan: ExamPlan | None = None, done: TodayCounts | None = None
+) -> Limits:
     """What the day still allows; an exam plan may raise the new-card pace."""
-    done = today_counts(user, now)
+    done = done or today_counts(user, now)
     new_limit = user.new_per_day
     if plan is not None:
         remaining = exam_service.remaining_new(user, plan)
@@ -90,6 +93,28 @@ def limits_for(user: User, now: datetime, plan: ExamPlan | None = None) -> Limit
         new_left=max(new_limit - done.new_done, 0),
         reviews_left=max(user.max_reviews_per_day - done.reviews_done, 0),
     )
+
+
+#: Enough due cards for the picker: the first, one more in case the first is the card
+#: just answered, and one more learning card to show ahead of time.
+QUEUE_HEAD = 3
+
+
+def due_queue(user: User, now: datetime, limits: Limits) -> list[QueueCard]:
+    """The head of the student's queue in due order, from the ``(user_id, due)`` index:
+    cards due now (learning ones only once the day's reviews are used up), then
+    learning cards due within ``LEARN_AHEAD``. The picker never needs more."""
+    learning = Card.state != State.Review
+    due_now = Card.due <= now if limits.reviews_left > 0 else and_(Card.due <= now, learning)
+    rows = db.session.execute(
+        select(Card.question_id, Card.due, Card.state)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
+        .where(or_(due_now, and_(Card.due <= now + LEARN_AHEAD, learning)))
+        .order_by(Card.due)
+        .limit(QUEUE_HEAD)
+    )
+    return [QueueCard(qid, due, is_learning=state != State.Review) for qid, due, state in rows]
 
 
 def started_cards(user: User) -> list[QueueCard]:
@@ -144,14 +169,16 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
         card = card_for(user, weakest)
         question = db.session.get_one(Question, weakest)
         return Next(question, card, card is None or card.reps == 0)
-    scope = set(exam_service.scope_question_ids(plan)) if plan else None
-    picked = pick_next(
-        started_cards(user),
-        new_question_ids(user, scope),
-        limits_for(user, now, plan),
-        now,
-        last_question_id,
-    )
+    limits = limits_for(user, now, plan)
+    queue = due_queue(user, now, limits)
+    # A due card other than the one just answered always wins: new cards wait.
+    due_waits = any(card.due <= now and card.question_id != last_question_id for card in queue)
+    new_ids: list[str] = []
+    if limits.new_left > 0 and not due_waits:
+        new_ids = new_question_ids(
+            user, set(exam_service.scope_question_ids(plan)) if plan else None
+        )
+    picked = pick_next(queue, new_ids, limits, now, last_question_id)
     if picked is None:
         return None
     question_id, is_new = picked
@@ -284,28 +311,47 @@ class HomeStats:
 
 
 def home_stats(user: User, now: datetime) -> HomeStats:
-    cards = started_cards(user)
-    limits = limits_for(user, now, exam_service.active_plan(user, now))
+    """The day's figures, counted in the database: the cost stays flat as history grows."""
     done = today_counts(user, now)
-    due_now = sum(1 for card in cards if card.due <= now)
-    new_available = min(len(new_question_ids(user)), limits.new_left)
+    limits = limits_for(user, now, exam_service.active_plan(user, now), done)
+    started = (
+        select(func.count())
+        .select_from(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
+    )
+    due_now = db.session.scalar(started.where(Card.due <= now)) or 0
+    studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
+    unstudied = db.session.scalar(
+        select(func.count())
+        .select_from(Question)
+        .where(*_study_filter(user), Question.id.not_in(studied))
+    )
     return HomeStats(
         due_now=min(due_now, limits.reviews_left) if limits.reviews_left else 0,
-        new_available=new_available,
+        new_available=min(unstudied or 0, limits.new_left),
         new_done=done.new_done,
         reviews_done=done.reviews_done,
         streak_days=_streak(user, now),
         leeches=leeches(user),
-        total_started=len(cards),
+        total_started=db.session.scalar(started) or 0,
     )
 
 
 def _streak(user: User, now: datetime) -> int:
-    zone = timezone_or_utc(user.timezone)
-    times = db.session.scalars(select(Review.reviewed_at).where(Review.user_id == user.id))
-    return streak(
-        {moment.astimezone(zone).date() for moment in times}, study_day(now, user.timezone)
-    )
+    """Days in a row with a review, reading only as far back as the streak goes: a month
+    of timestamps, then twice as far each time the streak reaches the window's edge."""
+    zone, today = timezone_or_utc(user.timezone), study_day(now, user.timezone)
+    window = 32
+    while True:
+        since = now - timedelta(days=window)
+        times = db.session.scalars(
+            select(Review.reviewed_at).where(Review.user_id == user.id, Review.reviewed_at >= since)
+        )
+        days = streak({moment.astimezone(zone).date() for moment in times}, today)
+        if days < window - 1:
+            return days
+        window *= 2
 
 
 def leeches(user: User) -> list[Question]:
