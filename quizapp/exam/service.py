@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from fsrs import Rating
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from quizapp.models import (
     Review,
     SchoolClass,
     User,
+    utcnow,
 )
 
 
@@ -67,7 +68,7 @@ def plan_for(user: User, today: date | None = None) -> ExamPlan | None:
     own = own_plan(user)
     if own is not None:
         return own
-    school_class = class_exam(user, today or study_day(datetime.now(UTC), user.timezone))
+    school_class = class_exam(user, today or study_day(utcnow(), user.timezone))
     return plan_from_class(user, school_class) if school_class is not None else None
 
 
