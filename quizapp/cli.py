@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import User
+from quizapp.persistence import bank_cache
 from quizapp.persistence.backup import BackupError, backup, restore
 from quizapp.persistence.bank_files import load_bank, read_bank
 from quizapp.persistence.bank_sync import sync_bank
@@ -42,6 +43,7 @@ def bank_load() -> None:
     ensure_schema(current_app)
     report = sync_bank(db.session, bank)
     db.session.commit()
+    bank_cache.invalidate()
     click.echo(f"bank loaded: {report.summary()}")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from quizapp.config import MIGRATIONS_DIR
 from quizapp.extensions import db
+from quizapp.persistence import bank_cache
 from quizapp.persistence.bank_files import load_bank
 from quizapp.persistence.bank_sync import SyncReport, sync_bank
 
@@ -106,6 +107,7 @@ def prepare_database(app: Flask) -> SyncReport:
         upgrade(directory=str(MIGRATIONS_DIR))
         report = sync_bank(db.session, bank)
         db.session.commit()
+    bank_cache.invalidate(app)
     if report.changed:
         log.info("question bank synced: %s", report.summary())
     return report

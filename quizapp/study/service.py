@@ -34,6 +34,7 @@ from quizapp.core.scheduling import (
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, User
+from quizapp.persistence import bank_cache
 
 
 def presentation_key(question_id: str, reps: int) -> str:
@@ -167,8 +168,7 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
     weakest = plan and exam_service.weakest_for_exam(user, plan, now, last_question_id)
     if weakest:
         card = card_for(user, weakest)
-        question = db.session.get_one(Question, weakest)
-        return Next(question, card, card is None or card.reps == 0)
+        return Next(_bank_question(weakest), card, card is None or card.reps == 0)
     limits = limits_for(user, now, plan)
     queue = due_queue(user, now, limits)
     # A due card other than the one just answered always wins: new cards wait.
@@ -182,8 +182,15 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
     if picked is None:
         return None
     question_id, is_new = picked
-    question = db.session.get_one(Question, question_id)
-    return Next(question, card_for(user, question_id), is_new)
+    return Next(_bank_question(question_id), card_for(user, question_id), is_new)
+
+
+def _bank_question(question_id: str) -> Question:
+    """A question the queue picked (so it exists), from the bank in memory."""
+    question = bank_cache.question(question_id)
+    if question is None:
+        raise LookupError(f"no question {question_id!r} in the bank")
+    return question
 
 
 def upcoming_due(user: User, now: datetime) -> datetime | None:

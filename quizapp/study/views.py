@@ -15,8 +15,8 @@ from quizapp.core.scheduling import (
     next_intervals,
     propose_grade,
 )
-from quizapp.extensions import db
 from quizapp.models import Question, utcnow
+from quizapp.persistence import bank_cache
 from quizapp.study import bp, service
 from quizapp.study.forms import AnswerForm, ReviewForm
 from quizapp.web.accounts import signed_in_user
@@ -39,8 +39,8 @@ def show() -> str:
     wanted = session.pop("undo_question", None)
     following = None
     if wanted:
-        question = db.session.get(Question, wanted)
-        if question is not None and question.retired_at is None:
+        question = bank_cache.active_question(wanted)
+        if question is not None:
             card = service.card_for(user, wanted)
             following = service.Next(question, card, card is None)
     if following is None:
@@ -177,7 +177,7 @@ def undo() -> Response:
 
 
 def _question_or_404(question_id: str | None) -> Question:
-    question = db.session.get(Question, question_id or "")
+    question = bank_cache.question(question_id)
     if question is None:
         abort(404)
     return question

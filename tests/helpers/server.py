@@ -65,9 +65,11 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: {self.process.stderr.read().decode()}")
             try:
-                if requests.get(f"{self.url}/login", timeout=2).status_code == 200:
+                # A worker's first request waits for the set-up (migrations, bank load),
+                # which a busy machine can make slow: a timeout means "not yet", not failure.
+                if requests.get(f"{self.url}/login", timeout=10).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
