@@ -101,21 +101,26 @@ def limits_for(
 QUEUE_HEAD = 3
 
 
-def due_queue(user: User, now: datetime, limits: Limits) -> list[QueueCard]:
+def due_cards(user: User, now: datetime, limits: Limits) -> list[Card]:
     """The head of the student's queue in due order, from the ``(user_id, due)`` index:
     cards due now (learning ones only once the day's reviews are used up), then
     learning cards due within ``LEARN_AHEAD``. The picker never needs more."""
     learning = Card.state != State.Review
     due_now = Card.due <= now if limits.reviews_left > 0 else and_(Card.due <= now, learning)
-    rows = db.session.execute(
-        select(Card.question_id, Card.due, Card.state)
-        .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
-        .where(or_(due_now, and_(Card.due <= now + LEARN_AHEAD, learning)))
-        .order_by(Card.due)
-        .limit(QUEUE_HEAD)
+    return list(
+        db.session.scalars(
+            select(Card)
+            .join(Question, Question.id == Card.question_id)
+            .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
+            .where(or_(due_now, and_(Card.due <= now + LEARN_AHEAD, learning)))
+            .order_by(Card.due)
+            .limit(QUEUE_HEAD)
+        )
     )
-    return [QueueCard(qid, due, is_learning=state != State.Review) for qid, due, state in rows]
+
+
+def _queued(card: Card) -> QueueCard:
+    return QueueCard(card.question_id, card.due, is_learning=card.state != State.Review)
 
 
 def started_cards(user: User) -> list[QueueCard]:
@@ -170,7 +175,8 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
         card = card_for(user, weakest)
         return Next(_bank_question(weakest), card, card is None or card.reps == 0)
     limits = limits_for(user, now, plan)
-    queue = due_queue(user, now, limits)
+    cards = {card.question_id: card for card in due_cards(user, now, limits)}
+    queue = [_queued(card) for card in cards.values()]
     # A due card other than the one just answered always wins: new cards wait.
     due_waits = any(card.due <= now and card.question_id != last_question_id for card in queue)
     new_ids: list[str] = []
@@ -182,7 +188,8 @@ def next_card(user: User, now: datetime, last_question_id: str | None) -> Next |
     if picked is None:
         return None
     question_id, is_new = picked
-    return Next(_bank_question(question_id), card_for(user, question_id), is_new)
+    card = cards[question_id] if question_id in cards else card_for(user, question_id)
+    return Next(_bank_question(question_id), card, is_new)
 
 
 def _bank_question(question_id: str) -> Question:
