@@ -13,12 +13,12 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import User
+from quizapp.models import User, utcnow
 from quizapp.persistence import bank_cache
 from quizapp.persistence.backup import BackupError, backup, restore
 from quizapp.persistence.bank_files import load_bank, read_bank
 from quizapp.persistence.bank_sync import sync_bank
-from quizapp.persistence.startup import ensure_schema
+from quizapp.persistence.startup import ensure_schema, prepare_database
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
 
@@ -185,10 +185,53 @@ def demo_class_command(teacher: str, password: str, students: int, days: int) ->
     )
 
 
+@click.command("seed")
+@with_appcontext
+@click.option("--prefix", default="load", show_default=True, help="Usernames are PREFIX-0000...")
+@click.option("--students", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--cards",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Cards per student, all due now (at most the bank's size).",
+)
+@click.option(
+    "--reviews",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(0, 50_000_000),
+    help="Review rows of history in all, dealt among the students' cards.",
+)
+@click.option("--password", default="load-password", show_default=True)
+def seed_command(prefix: str, students: int, cards: int, reviews: int, password: str) -> None:
+    """Write benchmark data fast: students with due cards and long review histories."""
+    from quizapp.demo.bulk import SeedError, seed_students
+
+    prepare_database(current_app)  # migrated, with the bank loaded, as on start
+    try:
+        report = seed_students(
+            prefix=prefix.strip().lower(),
+            students=students,
+            cards_per_student=cards,
+            reviews=reviews,
+            password=password,
+            now=utcnow(),
+        )
+    except SeedError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"seeded {len(report.usernames)} students ({report.usernames[0]} ... "
+        f"{report.usernames[-1]}, password {password!r}): "
+        f"{report.cards} cards, {report.reviews} reviews"
+    )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(demo_class_command)

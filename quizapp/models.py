@@ -286,6 +286,22 @@ class Review(db.Model):
     card: Mapped[Card] = relationship(back_populates="reviews")
 
 
+class StudyDay(db.Model):
+    """A day on which a student reviewed (in their time zone at the time), with how many
+    reviews and the length of the unbroken run of study days ending on it: kept with each
+    review and undo, so the streak is one row to read, however long the history."""
+
+    __tablename__ = "study_days"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    #: Days in a row with reviews, ending on this one: the day before's run, plus one.
+    run: Mapped[int] = mapped_column(Integer)
+
+
 class QuizAttempt(db.Model):
     """One sitting of a self-test: the questions drawn, in order, and how it went.
 

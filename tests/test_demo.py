@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 from helpers.clock import utcnow
-from helpers.web import login, unique_name
+from helpers.web import csrf_token, hidden, login, unique_name
 from sqlalchemy import func, select
 
 from quizapp.core.days import study_day
@@ -133,3 +133,62 @@ def test_demo_class_allows_as_many_students_as_the_seeder_has_names() -> None:
     from quizapp.demo.classroom import NAMES
 
     assert len(NAMES) == DEMO_CLASS_MAX
+
+
+def test_seed_writes_students_with_due_cards_and_histories_that_can_be_studied(
+    app: Flask,
+) -> None:
+    prefix = unique_name("seed")
+    result = app.test_cli_runner().invoke(
+        args=["seed", "--prefix", prefix, "--students", "3", "--cards", "4", "--reviews", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 students" in result.output
+    assert "12 cards, 30 reviews" in result.output
+    with app.app_context():
+        users = db.session.scalars(select(User).where(User.username.like(f"{prefix}-%"))).all()
+        assert sorted(u.username for u in users) == [f"{prefix}-{n:04}" for n in range(3)]
+        now = utcnow()
+        for user in users:
+            cards = db.session.scalars(select(Card).where(Card.user_id == user.id)).all()
+            assert len(cards) == 4
+            assert all(card.due <= now for card in cards)  # every card waits to be reviewed
+            for card in cards:
+                times = [review.reviewed_at for review in card.reviews]
+                assert card.reps == len(times) in (2, 3)  # 30 reviews over 12 cards
+                assert times == sorted(times)
+                assert times[-1] < now - timedelta(hours=12)
+                assert [r.presentation for r in card.reviews] == [
+                    f"{card.question_id}:{n}" for n in range(card.reps)
+                ]
+    client = app.test_client()
+    login(client, f"{prefix}-0000", "load-password")
+    page = client.get("/study/").get_data(as_text=True)
+    question_id, presentation = hidden(page, "question_id"), hidden(page, "presentation")
+    with app.app_context():
+        user = demo_user(f"{prefix}-0000")
+        card = service.card_for(user, question_id)
+        assert presentation == f"{question_id}:{card.reps}"  # the seeded history continues
+    rated = client.post(
+        "/study/review",
+        data={
+            "csrf_token": csrf_token(page),
+            "question_id": question_id,
+            "presentation": presentation,
+            "rating": "3",
+            "response": "",
+            "duration_ms": "1500",
+        },
+    )
+    assert rated.status_code == 302
+    with app.app_context():
+        assert service.card_for(demo_user(f"{prefix}-0000"), question_id).reps == card.reps + 1
+
+
+def test_seed_refuses_to_write_over_accounts_it_made(app: Flask) -> None:
+    prefix = unique_name("seed")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed", "--prefix", prefix, "--students", "1"]).exit_code == 0
+    again = runner.invoke(args=["seed", "--prefix", prefix, "--students", "1"])
+    assert again.exit_code != 0
+    assert "exist already" in again.output

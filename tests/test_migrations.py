@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import Connection, text
 
 from quizapp.extensions import db
 
@@ -33,3 +35,68 @@ def test_the_newest_migration_downgrades_and_upgrades_again(
         downgrade(revision="-1")
         upgrade()
         assert schema_drift() == []
+
+
+def test_study_days_are_filled_from_the_reviews_already_made(
+    app_factory: Callable[..., Flask],
+) -> None:
+    """0010 counts each existing review on its day in the student's own zone: 23:30 UTC
+    on 14 January is already 15 January in Tokyo."""
+    app = app_factory(AUTO_SETUP=False)
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            _old_reviews(connection)
+        upgrade(revision="0010")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT day, reviews, run FROM study_days ORDER BY day")
+            ).all()
+    assert [(str(day), count, run) for day, count, run in rows] == [
+        ("2026-01-14", 1, 1),
+        ("2026-01-15", 2, 2),
+    ]
+
+
+def _old_reviews(connection: Connection) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO questions (id, kind, category, prompt, answer, accepted, choices,"
+            " source, evidence, more_evidence, explanation, search_text, content_hash, file,"
+            " created_at, updated_at) VALUES ('q', 'short', 'dates', 'p', '\"a\"', '[]',"
+            " '[]', 's', 'e', '[]', 'x', 'q', 'h', 'f', :at, :at)"
+        ),
+        {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO users (id, username, display_name, password_hash, role, timezone,"
+            " desired_retention, new_per_day, max_reviews_per_day, study_categories,"
+            " answer_mode, must_change_password, session_version, created_at)"
+            " VALUES (1, 'tokyo', 'T', 'x', 'student', 'Asia/Tokyo', 0.9, 20, 200, '[]',"
+            " 'type', false, 0, :at)"
+        ),
+        {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO cards (id, user_id, question_id, state, due, reps, lapses, created_at)"
+            " VALUES (1, 1, 'q', 2, :at, 3, 0, :at)"
+        ),
+        {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+    for n, moment in enumerate(
+        (
+            datetime(2026, 1, 14, 10, 0, tzinfo=UTC),  # 19:00 on the 14th in Tokyo
+            datetime(2026, 1, 14, 23, 30, tzinfo=UTC),  # 08:30 on the 15th
+            datetime(2026, 1, 15, 9, 0, tzinfo=UTC),  # 18:00 on the 15th
+        )
+    ):
+        connection.execute(
+            text(
+                "INSERT INTO reviews (card_id, user_id, question_id, presentation, rating,"
+                " was_new, near_miss, desired_retention, reviewed_at)"
+                " VALUES (1, 1, 'q', :presentation, 3, false, false, 0.9, :at)"
+            ),
+            {"presentation": f"q:{n}", "at": moment},
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from flask import Flask
@@ -11,8 +12,9 @@ from helpers.clock import utcnow
 from helpers.web import answer_current_card, csrf_token, hidden, register
 from sqlalchemy import func, select
 
+from quizapp.core.days import streak, study_day
 from quizapp.extensions import db
-from quizapp.models import Card, Question, Review, User
+from quizapp.models import Card, Question, Review, StudyDay, User
 from quizapp.study import service
 
 
@@ -222,3 +224,40 @@ def test_once_the_days_reviews_are_used_up_due_reviews_wait(
     assert client.post("/study/review", data=answer_current_card(client)).status_code == 302
     page = client.get("/study/", follow_redirects=True).get_data(as_text=True)
     assert 'name="question_id"' not in page  # the other due review waits for tomorrow
+
+
+def test_the_streak_follows_the_study_days_kept_with_each_review_and_undo(
+    app: Flask, pinned_clock
+) -> None:
+    """Three days in a row make a streak of 3; undoing the day's only review takes the day
+    back out, and the kept days always equal the days of the log."""
+    client = app.test_client()
+    username = register(client)
+    start = pinned_clock()
+    for day in range(3):
+        pinned_clock.set(start + timedelta(days=day))
+        assert client.post("/study/review", data=answer_current_card(client)).status_code == 302
+    pinned_clock.set(start + timedelta(days=2, minutes=5))
+    assert 'data-stat="streak">3 days<' in client.get("/").get_data(as_text=True)
+
+    undo = client.get("/study/").get_data(as_text=True)
+    assert client.post("/study/undo", data={"csrf_token": csrf_token(undo)}).status_code == 302
+    assert 'data-stat="streak">2 days<' in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        user = user_named(username)
+        kept = dict(
+            db.session.execute(
+                select(StudyDay.day, StudyDay.reviews).where(StudyDay.user_id == user.id)
+            ).all()
+        )
+        logged = Counter(
+            study_day(moment, user.timezone)
+            for moment in db.session.scalars(
+                select(Review.reviewed_at).where(Review.user_id == user.id)
+            )
+        )
+    assert kept == dict(logged)
+    assert len(kept) == 2
+    with app.app_context():
+        stats = service.home_stats(user_named(username), pinned_clock())
+    assert stats.streak_days == streak(logged, study_day(pinned_clock(), "UTC")) == 2

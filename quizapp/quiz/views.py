@@ -12,7 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from quizapp.core.quiz import QuizSpec
 from quizapp.extensions import db
-from quizapp.models import Question, QuizAttempt, utcnow
+from quizapp.models import QuizAttempt, utcnow
+from quizapp.persistence import bank_cache
 from quizapp.persistence.bank_queries import tag_counts
 from quizapp.quiz import bp, service
 from quizapp.quiz.forms import QuizBuilderForm
@@ -96,7 +97,9 @@ def question(attempt_id: int, position: int) -> Any:
         abort(404)
     if position != service.next_position(attempt):
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
-    item = db.session.get_one(Question, attempt.question_ids[position - 1])
+    item = bank_cache.question(attempt.question_ids[position - 1])
+    if item is None:
+        abort(404)
     errors: list[str] = []
     if request.method == "POST":
         response = response_from_form(item, request.form)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from fsrs import Rating, State
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from quizapp.core.days import day_start, streak, study_day, timezone_or_utc
+from quizapp.core.days import day_start, study_day
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.readiness import new_cards_today
 from quizapp.core.scheduling import (
@@ -33,7 +35,7 @@ from quizapp.core.scheduling import (
 )
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
-from quizapp.models import Card, ExamPlan, Question, Review, User
+from quizapp.models import Card, ExamPlan, Question, Review, StudyDay, User
 from quizapp.persistence import bank_cache
 
 
@@ -260,6 +262,7 @@ def record_review(
         reviewed_at=now,
     )
     db.session.add(entry)
+    _count_study_day(user, study_day(now, user.timezone), +1)
     try:
         db.session.commit()
     except IntegrityError:
@@ -275,6 +278,33 @@ def _apply(card: Card, state: CardState) -> None:
     card.difficulty = state.difficulty
     card.due = state.due  # type: ignore[assignment]
     card.last_review = state.last_review
+
+
+def _count_study_day(user: User, day: date, change: int) -> None:
+    """Add ``change`` to the student's review count for ``day``, in the caller's
+    transaction: an upsert, so concurrent reviews on one day never collide; a day whose
+    count falls to nothing (undo) is removed."""
+    if change > 0:
+        dialect = db.session.get_bind().dialect.name
+        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(StudyDay)
+        day_before = (
+            select(StudyDay.run)
+            .where(StudyDay.user_id == user.id, StudyDay.day == day - timedelta(days=1))
+            .scalar_subquery()
+        )
+        statement = upsert.values(
+            user_id=user.id, day=day, reviews=change, run=func.coalesce(day_before, 0) + 1
+        )
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[StudyDay.user_id, StudyDay.day],
+                set_={"reviews": StudyDay.reviews + statement.excluded.reviews},
+            )
+        )
+        return
+    where = (StudyDay.user_id == user.id, StudyDay.day == day)
+    db.session.execute(update(StudyDay).where(*where).values(reviews=StudyDay.reviews + change))
+    db.session.execute(delete(StudyDay).where(*where, StudyDay.reviews <= 0))
 
 
 def rebuilt_state(card: Card) -> CardState | None:
@@ -300,6 +330,7 @@ def undo_last_review(user: User) -> str | None:
         return None
     card = last.card
     question_id = card.question_id
+    _count_study_day(user, study_day(last.reviewed_at, user.timezone), -1)
     card.reviews.remove(last)
     db.session.flush()
     state = rebuilt_state(card)
@@ -353,30 +384,29 @@ def home_stats(user: User, now: datetime) -> HomeStats:
 
 
 def _streak(user: User, now: datetime) -> int:
-    """Days in a row with a review, reading only as far back as the streak goes: a month
-    of timestamps, then twice as far each time the streak reaches the window's edge."""
-    zone, today = timezone_or_utc(user.timezone), study_day(now, user.timezone)
-    window = 32
-    while True:
-        since = now - timedelta(days=window)
-        times = db.session.scalars(
-            select(Review.reviewed_at).where(Review.user_id == user.id, Review.reviewed_at >= since)
-        )
-        days = streak({moment.astimezone(zone).date() for moment in times}, today)
-        if days < window - 1:
-            return days
-        window *= 2
+    """Days in a row with a review, ending today (or yesterday, if not yet): the run kept
+    on today's or yesterday's study day, one indexed read however long the streak."""
+    today = study_day(now, user.timezone)
+    runs = dict(
+        db.session.execute(
+            select(StudyDay.day, StudyDay.run).where(
+                StudyDay.user_id == user.id,
+                StudyDay.day.in_([today, today - timedelta(days=1)]),
+            )
+        ).all()
+    )
+    return runs.get(today) or runs.get(today - timedelta(days=1)) or 0
 
 
 def leeches(user: User) -> list[Question]:
-    return list(
-        db.session.scalars(
-            select(Question)
-            .join(Card, Card.question_id == Question.id)
-            .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES)
-            .order_by(Question.id)
-        )
+    """The student's cards forgotten again and again, as questions from the bank in memory."""
+    ids = db.session.scalars(
+        select(Card.question_id)
+        .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES)
+        .order_by(Card.question_id)
     )
+    bank = bank_cache.questions()
+    return [bank[question_id] for question_id in ids if question_id in bank]
 
 
 def card_is_leech(card: Card | None) -> bool:
