@@ -56,11 +56,22 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+def _seconds(text: str | None, default: float) -> float:
+    """A non-negative number of seconds from the environment, else ``default``."""
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if 0 <= value < float("inf") else default
+
+
 def build_config(instance_path: str) -> dict[str, Any]:
     """The app's settings, read from the environment at start-up."""
     https = os.environ.get("QUIZAPP_HTTPS", "0") == "1"
     proxies = os.environ.get("QUIZAPP_TRUSTED_PROXIES", "0").strip()
     return {
+        # How often (seconds) a worker checks whether another process synced the bank.
+        "BANK_CACHE_SECONDS": _seconds(os.environ.get("QUIZAPP_BANK_CACHE_SECONDS"), 2.0),
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
