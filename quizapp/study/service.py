@@ -262,8 +262,10 @@ def record_review(
         reviewed_at=now,
     )
     db.session.add(entry)
-    _count_study_day(user, study_day(now, user.timezone), +1)
     try:
+        # The day's count flushes the card and the review first: a card or review that a
+        # concurrent request wrote first fails here or at the commit, alike.
+        _count_study_day(user, study_day(now, user.timezone), +1)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
