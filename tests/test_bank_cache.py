@@ -84,3 +84,23 @@ def test_the_study_loop_reads_no_question_rows(app: Flask) -> None:
     assert page.status_code == 200
     assert 'name="question_id"' in page.get_data(as_text=True)
     assert not [s for s in statements if s.startswith("SELECT questions.id, questions.kind")]
+
+
+def test_a_question_added_by_another_process_is_found_at_once(
+    app_factory: AppFactory, bank_copy: Path
+) -> None:
+    """A miss is checked against the database before it counts: a question another process
+    has just added is served, whatever the check interval."""
+    loader = app_factory(BANK_DIR=str(bank_copy))
+    worker = app_factory(BANK_DIR=str(bank_copy), BANK_CACHE_SECONDS=3600)
+    path = bank_copy / "events.yaml"
+    data = yaml.safe_load(path.read_text())
+    added = dict(data["questions"][0], id="events-added-for-the-cache-test")
+    with worker.app_context():
+        assert bank_cache.question(added["id"]) is None
+    data["questions"].append(added)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    _load(loader)
+    with worker.app_context():
+        assert bank_cache.question(added["id"]).prompt == added["prompt"]
+        assert bank_cache.question("no-such-question") is None

@@ -61,12 +61,13 @@ def _load() -> dict[str, Question]:
         return {row.id: row for row in session.scalars(query)}
 
 
-def questions() -> dict[str, Question]:
-    """Every question, retired ones too, by id: the current app's snapshot, fresh enough."""
+def questions(fresh: bool = False) -> dict[str, Question]:
+    """Every question, retired ones too, by id: the current app's snapshot, fresh enough
+    (``fresh``: checked against the database now, whenever it was last checked)."""
     snapshot = _snapshot(current_app)
     check_every = float(current_app.config.get("BANK_CACHE_SECONDS", DEFAULT_CHECK_SECONDS))
     now = time.monotonic()
-    if snapshot.stamp is not None and now - snapshot.checked_at < check_every:
+    if not fresh and snapshot.stamp is not None and now - snapshot.checked_at < check_every:
         return snapshot.questions
     with snapshot.lock:
         stamp = _stamp()
@@ -78,8 +79,12 @@ def questions() -> dict[str, Question]:
 
 
 def question(question_id: str | None) -> Question | None:
-    """One question by id (retired or not), or None."""
-    return questions().get(question_id or "")
+    """One question by id (retired or not), or None. An id the snapshot lacks is looked
+    for again in the database's current state: another process may have just added it."""
+    found = questions().get(question_id or "")
+    if found is None and question_id:
+        found = questions(fresh=True).get(question_id)
+    return found
 
 
 def active_question(question_id: str | None) -> Question | None:
