@@ -302,11 +302,20 @@ class Bench:
         path = self.work / f"script-{self.scripts}.lua"
         return write_script(path, method, targets, cookies, bodies)
 
-    def row(self, label: str, connections: int, scripts: Callable[[], Path]) -> str:
+    def row(
+        self,
+        label: str,
+        connections: int,
+        scripts: Callable[[], Path],
+        sent: Callable[[int], None] | None = None,
+    ) -> str:
+        """Two interleaved rounds; ``sent`` hears how many requests each app run made."""
         hello_runs, app_runs = [], []
         for _ in range(2):
             hello_runs.append(wrk(self.hello + "/", connections, self.seconds, None))
             app_runs.append(wrk(self.app, connections, self.seconds, scripts()))
+            if sent is not None:
+                sent(app_runs[-1].requests + 2 * connections)  # and any still in flight
         self.served += sum(run.requests for run in app_runs)
         hello = statistics.median(run.rate for run in hello_runs)
         rate = statistics.median(run.rate for run in app_runs)
@@ -331,7 +340,8 @@ TABLE_HEAD = (
 
 
 class Dealer:
-    """Hands out review and quiz-answer POSTs so that no card or quiz is answered twice."""
+    """Hands out review and quiz-answer POSTs so that no card or quiz is answered twice:
+    each script starts where the requests the last run actually sent ended."""
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -351,7 +361,6 @@ class Dealer:
                 f"csrf_token={student.token}&question_id={question_id}"
                 f"&presentation={presentation}&rating=3&response=&duration_ms=2100"
             )
-        self.reviews_sent += count
         return ["/study/review"], cookies, bodies
 
     def quiz_answers(self, count: int) -> tuple[list[str], list[str], list[str]]:
@@ -364,10 +373,15 @@ class Dealer:
             targets.append(f"/quiz/{attempt}/1")
             cookies.append(student.cookie)
             bodies.append(f"csrf_token={student.token}&response=Lenin")
-        self.quizzes_sent += count
-        if self.quizzes_sent > len(students) * QUIZZES_PER_STUDENT:
-            print("  (note: quizzes ran out; later answers were refused as repeats)")
         return targets, cookies, bodies
+
+    def reviews_used(self, count: int) -> None:
+        self.reviews_sent += count
+
+    def quizzes_used(self, count: int) -> None:
+        self.quizzes_sent += count
+        if self.quizzes_sent > len(self.world.students) * QUIZZES_PER_STUDENT:
+            print("  (note: the quizzes ran out; later answers were refused as repeats)")
 
 
 #: Requests a write script carries: more than one run of wrk can send on this machine.
@@ -382,21 +396,26 @@ def pages_under_load(bench: Bench, world: World, connections: list[int]) -> list
     book = bench.script(
         "GET", [f"/teach/assignments/{world.assignment_id}"], [world.teacher_cookie]
     )
-    parts: list[tuple[str, Callable[[], Path]]] = [
-        ("GET /study/", lambda: study),
-        ("POST /study/review", lambda: bench.script("POST", *dealer.reviews(BATCH))),
+    parts: list[tuple[str, Callable[[], Path], Callable[[int], None] | None]] = [
+        ("GET /study/", lambda: study, None),
+        (
+            "POST /study/review",
+            lambda: bench.script("POST", *dealer.reviews(BATCH)),
+            dealer.reviews_used,
+        ),
         (
             "POST /quiz/&lt;id&gt;/1 (answer)",
             lambda: bench.script("POST", *dealer.quiz_answers(BATCH)),
+            dealer.quizzes_used,
         ),
-        ("GET / (home)", lambda: home),
-        (f"GET gradebook ({CLASS_SIZE} students)", lambda: book),
+        ("GET / (home)", lambda: home, None),
+        (f"GET gradebook ({CLASS_SIZE} students)", lambda: book, None),
     ]
     rows = [TABLE_HEAD]
     print(TABLE_HEAD, flush=True)
-    for label, scripts in parts:
+    for label, scripts, sent in parts:
         for count in connections:
-            rows.append(bench.row(label, count, scripts))
+            rows.append(bench.row(label, count, scripts, sent))
     return rows
 
 
