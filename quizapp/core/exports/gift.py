@@ -35,6 +35,13 @@ def escape(text: str) -> str:
     return "".join("\\" + char if char in SPECIAL else char for char in flat)
 
 
+def _edges(text: str) -> str:
+    """Escaped text that keeps a leading or trailing space (the gap's spacing)."""
+    lead = " " if text[:1].isspace() else ""
+    tail = " " if text[-1:].isspace() else ""
+    return f"{lead}{escape(text)}{tail}" if text.strip() else lead or tail
+
+
 def category_line(question: BankQuestion) -> str:
     # "/" separates levels in a category path, so it must not appear in a name.
     parent, name = COLLECTION.replace("/", "-"), category_label(question).replace("/", "-")
@@ -46,10 +53,10 @@ def question_text(question: BankQuestion, titles: Mapping[str, str] | None = Non
     title = f"::{escape(question.id)}::"
     general = f"####{escape(feedback(question, titles))}"
     if question.kind == "cloze":
+        # The answer braces stand in the gap, with the prompt's own spacing around them.
+        before, _, after = GAP.sub("\0", " ".join(question.prompt.split()), count=1).partition("\0")
         gap = " ".join(f"={escape(answer)}" for answer in text_answers(question))
-        parts = GAP.split(question.prompt, maxsplit=1)
-        before, after = parts[0], parts[1] if len(parts) > 1 else ""
-        return f"{title}{escape(before)} {{{gap} {general}}} {escape(after)}".rstrip()
+        return f"{title}{_edges(before)}{{{gap} {general}}}{_edges(after)}"
     return f"{title}{escape(question.prompt)} {{{_answers(question)} {general}}}"
 
 

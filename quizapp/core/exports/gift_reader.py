@@ -129,11 +129,13 @@ def _question(block: str) -> dict[str, Any]:
         body = body[2 + title_end.end() :]
     body = FORMAT_MARKER.sub("", body.lstrip())
     before, answers, after = _braces(body)
-    before, after = _plain(before, "question text"), _plain(after, "text after the answers")
+    _plain(before, "question text"), _plain(after, "text after the answers")  # checks only
     raw = _answers(answers.strip())
-    if not before:
+    if not before.strip():
         raise GiftSyntaxError("the question has no text")
-    raw["prompt"] = f"{before} ___ {after}".strip() if after else before
+    after = after.strip() and after
+    gap = "___" if after else ""
+    raw["prompt"] = " ".join(f"{_unescape(before)}{gap}{_unescape(after)}".split())
     if after and raw["kind"] == "short":
         raw["kind"] = "cloze"
     elif after and raw["kind"] != "choice":
