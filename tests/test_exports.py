@@ -5,8 +5,11 @@ CSV and TSV (round trips)."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import re
+import zipfile
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -20,6 +23,7 @@ from anki.import_export_pb2 import (
     ImportAnkiPackageRequest,
     ImportAnkiPackageUpdateCondition,
 )
+from flask import Flask
 from helpers.clock import CLOCK_START
 
 from quizapp.config import DEFAULT_BANK_DIR
@@ -335,3 +339,38 @@ def test_the_gift_round_trips_through_the_importer(bank: Bank) -> None:
         if original.kind == "choice":
             assert back.choices == original.choices
         assert back.explanation.startswith(" ".join(original.explanation.split()))
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_the_cli_still_prints_json_by_default_and_exports_every_format(
+    app: Flask, bank: Bank, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    default = runner.invoke(args=["bank", "export"])
+    assert default.exit_code == 0, default.output
+    assert len(json.loads(default.output)) == len(bank.questions)
+
+    gift = runner.invoke(args=["bank", "export", "--format", "gift", "--category", "slogans"])
+    assert gift.exit_code == 0, gift.output
+    slogans = [q for q in bank.questions if q.category == "slogans"]
+    assert gift.output.count("::") == 2 * len(slogans)
+    assert "$CATEGORY: $course$/top/October Revolution 1917/Slogans" in gift.output
+
+    tagged = runner.invoke(args=["bank", "export", "--format", "csv", "--tag", "lenin"])
+    rows = list(csv.DictReader(io.StringIO(tagged.output)))
+    assert {row["id"] for row in rows} == {q.id for q in bank.questions if "lenin" in q.tags}
+
+    refused = runner.invoke(args=["bank", "export", "--format", "apkg"])
+    assert refused.exit_code != 0
+    assert "--output" in refused.output
+
+    path = tmp_path / "bank.apkg"
+    written = runner.invoke(args=["bank", "export", "--format", "apkg", "--output", str(path)])
+    assert written.exit_code == 0, written.output
+    with zipfile.ZipFile(path) as archive:
+        assert "collection.anki2" in archive.namelist()
+    xml_path = tmp_path / "bank.xml"
+    runner.invoke(args=["bank", "export", "--format", "moodle-xml", "--output", str(xml_path)])
+    assert xml_path.read_bytes().startswith(b"<?xml")
