@@ -32,10 +32,10 @@ FORMATS = {
     format.key: format
     for format in (
         Format("apkg", "Anki (.apkg)", "apkg", "application/octet-stream"),
-        Format("gift", "Moodle GIFT", "gift.txt", "text/plain; charset=utf-8"),
+        Format("gift", "Moodle GIFT", "gift.txt", "text/plain"),
         Format("moodle-xml", "Moodle XML", "xml", "application/xml"),
-        Format("csv", "CSV", "csv", "text/csv; charset=utf-8"),
-        Format("tsv", "Quizlet TSV", "tsv", "text/tab-separated-values; charset=utf-8"),
+        Format("csv", "CSV", "csv", "text/csv"),
+        Format("tsv", "Quizlet TSV", "tsv", "text/tab-separated-values"),
     )
 }
 

@@ -109,7 +109,8 @@ def evidence_lines(
 def feedback(question: BankQuestion, titles: Mapping[str, str] | None = None) -> str:
     """The explanation, the evidence and the note as one paragraph of plain text."""
     parts = [question.explanation.strip()]
-    parts += [f"Evidence: {line}" for line in evidence_lines(question, titles)]
+    label = "Evidence: " if question.grounded else ""
+    parts += [f"{label}{line}" for line in evidence_lines(question, titles)]
     if question.note:
         parts.append(f"Note on the sources: {question.note.strip()}")
     return " ".join(" ".join(part.split()) for part in parts if part)

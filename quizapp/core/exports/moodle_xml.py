@@ -44,7 +44,8 @@ def _paragraph(text: str) -> str:
 
 def general_feedback(question: BankQuestion, titles: Mapping[str, str] | None = None) -> str:
     parts = [_paragraph(question.explanation)]
-    parts += [_paragraph(f"Evidence: {line}") for line in evidence_lines(question, titles)]
+    label = "Evidence: " if question.grounded else ""
+    parts += [_paragraph(f"{label}{line}") for line in evidence_lines(question, titles)]
     if question.note:
         parts.append(_paragraph(f"Note on the sources: {question.note}"))
     return "".join(parts)
