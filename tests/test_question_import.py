@@ -214,3 +214,19 @@ def test_the_downloads_name_their_format(app: Flask, client: FlaskClient) -> Non
     rows = list(csv.DictReader(io.StringIO(client.get("/exports/bank/csv?tag=lenin").text)))
     assert rows
     assert all("lenin" in row["tags"].split(" | ") for row in rows)
+
+
+def test_loading_the_bank_again_leaves_teachers_questions_alone(app: Flask) -> None:
+    from quizapp.persistence.bank_files import load_bank
+    from quizapp.persistence.bank_sync import sync_bank
+
+    teacher = app.test_client()
+    make_teacher(app, teacher)
+    set_id = create_set(teacher, [], "Kept through a bank load")
+    assert _upload(teacher, set_id, CSV_FILE.encode()).status_code == 302
+    own = _set_ids(app, set_id)
+    with app.app_context():
+        report = sync_bank(db.session, load_bank(app.config["BANK_DIR"]))
+        db.session.commit()
+        assert not set(own) & set(report.retired)
+        assert all(db.session.get(Question, qid).retired_at is None for qid in own)

@@ -96,7 +96,7 @@ def read_questions(data: bytes, fmt: str, default_category: str) -> list[Importe
         errors += [ImportProblem(line, message) for message in problems]
         if problems:
             continue
-        question, messages = _checked(raw)
+        question, messages = _checked(raw, narrow=fmt == "gift")
         errors += [ImportProblem(line, message) for message in messages]
         if question is not None and not messages:
             found.append(Imported(line, question))
@@ -142,7 +142,7 @@ def _refuse_controls(text: str) -> None:
         raise ImportInvalid(errors)
 
 
-def _checked(raw: dict[str, Any]) -> tuple[BankQuestion | None, list[str]]:
+def _checked(raw: dict[str, Any], narrow: bool) -> tuple[BankQuestion | None, list[str]]:
     problems: list[Problem] = []
     question = parse_question({"id": "imported", **raw}, "upload", {}, problems, grounded=False)
     messages = [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
@@ -154,12 +154,12 @@ def _checked(raw: dict[str, Any]) -> tuple[BankQuestion | None, list[str]]:
             messages.append(f"tag {tag!r} must be lowercase letters, digits and hyphens")
     if question is None or messages:
         return None, messages
-    return _narrowed(question), []
+    return (_narrowed(question) if narrow else question), []
 
 
 def _narrowed(question: BankQuestion) -> BankQuestion:
-    """A short answer whose every form is one date (or one vote count) becomes that kind,
-    so a Moodle export's date questions come back as dates."""
+    """A GIFT short answer whose every form is one date (or one vote count) becomes that
+    kind, so a Moodle export's date questions come back as dates. (A CSV names its kind.)"""
     if question.kind != "short":
         return question
     for kind in ("date", "number"):
