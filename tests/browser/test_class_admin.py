@@ -129,6 +129,7 @@ def held_back_until_due(teacher: Page, student: Page, newcomer: str, app: Flask)
         question = db.session.scalars(
             db.select(Question)
             .where(Question.category == "dates", Question.kind == "date")
+            .where(Question.owner_id.is_(None))
             .order_by(Question.id)
         ).first()
         prompt, answer = question.prompt, question.answer
