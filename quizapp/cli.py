@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from quizapp.core.bank import CATEGORIES
 from quizapp.extensions import db
 from quizapp.models import User, utcnow
 from quizapp.persistence import bank_cache
@@ -47,12 +48,48 @@ def bank_load() -> None:
     click.echo(f"bank loaded: {report.summary()}")
 
 
+EXPORT_FORMATS = ("json", "apkg", "gift", "moodle-xml", "csv", "tsv")
+
+
 @bank_cli.command("export")
-def bank_export() -> None:
-    """Print the whole bank as JSON on stdout, for other tools."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="json",
+    show_default=True,
+    help="json (every field, for other tools), an Anki package, Moodle GIFT or XML, CSV or TSV.",
+)
+@click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
+@click.option("--tag", help="Only questions with this tag.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file (default: standard output; an .apkg needs a file).",
+)
+def bank_export(fmt: str, category: str | None, tag: str | None, output: Path | None) -> None:
+    """Export the bank (or a category or tag of it), as JSON by default."""
     bank = load_bank(current_app.config["BANK_DIR"])
-    payload = [question.to_dict() for question in bank.questions]
-    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    questions = [
+        q
+        for q in bank.questions
+        if (category is None or q.category == category) and (tag is None or tag in q.tags)
+    ]
+    if fmt == "json":
+        body = json.dumps([q.to_dict() for q in questions], indent=2, ensure_ascii=False) + "\n"
+        data = body.encode()
+    else:
+        if fmt == "apkg" and output is None:
+            raise click.UsageError("an Anki package is a binary file: give --output PATH")
+        from quizapp.exports.service import build
+
+        titles = {key: source.title for key, source in bank.sources.items()}
+        data = build(questions, fmt, titles, utcnow())
+    if output is None:
+        click.echo(data.decode(), nl=False)
+        return
+    output.write_bytes(data)
+    click.echo(f"wrote {len(questions)} questions as {fmt} to {output}", err=True)
 
 
 users_cli = AppGroup("users", help="Create accounts and manage roles.")

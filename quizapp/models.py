@@ -93,6 +93,9 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set for a teacher's own (imported) question: it quotes no source, and only its
+    #: teacher sees it outside the quiz sets it is in. None for the shipped bank.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     tag_rows: Mapped[list[QuestionTag]] = relationship(
         back_populates="question", cascade="all, delete-orphan", order_by="QuestionTag.tag"
@@ -105,6 +108,11 @@ class Question(db.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
+
+    @property
+    def is_own(self) -> bool:
+        """A teacher's own question, not one of the bank's grounded ones."""
+        return self.owner_id is not None
 
     def to_core(self) -> BankQuestion:
         """The pure-core question, so views can use the core's logic on it."""
@@ -124,6 +132,7 @@ class Question(db.Model):
             more_evidence=tuple(Evidence(**item) for item in self.more_evidence or ()),
             note=self.note,
             file=self.file,
+            grounded=self.owner_id is None,
         )
 
 

@@ -17,7 +17,7 @@ from quizapp.models import Question
 
 def any_question(app: Flask, **where: str) -> Question:
     with app.app_context():
-        query = select(Question).filter_by(**where).order_by(Question.id).limit(1)
+        query = select(Question).filter_by(owner_id=None, **where).order_by(Question.id).limit(1)
         question = db.session.scalar(query)
         assert question is not None
         db.session.expunge(question)
@@ -35,7 +35,7 @@ def active_counts(app: Flask) -> dict[str, int]:
     with app.app_context():
         rows = db.session.execute(
             select(Question.category, func.count())
-            .where(Question.retired_at.is_(None))
+            .where(Question.retired_at.is_(None), Question.owner_id.is_(None))
             .group_by(Question.category)
         )
         return {category: count for category, count in rows}
@@ -64,7 +64,9 @@ def test_search_finds_by_answer_words(app: Flask, client: FlaskClient) -> None:
         expected = set(
             db.session.scalars(
                 select(Question.id).where(
-                    Question.retired_at.is_(None), Question.search_text.contains("aurora")
+                    Question.retired_at.is_(None),
+                    Question.owner_id.is_(None),
+                    Question.search_text.contains("aurora"),
                 )
             )
         )
@@ -112,7 +114,9 @@ def test_detail_shows_answer_explanation_and_highlighted_evidence(
 
 def test_detail_shows_the_note_where_the_texts_disagree(client: FlaskClient, app: Flask) -> None:
     with app.app_context():
-        question = db.session.scalar(select(Question).where(Question.note.is_not(None)).limit(1))
+        question = db.session.scalar(
+            select(Question).where(Question.note.is_not(None), Question.owner_id.is_(None)).limit(1)
+        )
         qid = question.id
     page = client.get(f"/bank/{qid}").get_data(as_text=True)
     assert "Note on the sources" in page

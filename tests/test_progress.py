@@ -76,6 +76,7 @@ def questions_in(category: str, count: int) -> list[Question]:
         db.session.scalars(
             select(Question)
             .where(Question.category == category, Question.retired_at.is_(None))
+            .where(Question.owner_id.is_(None))
             .order_by(Question.id)
             .limit(count)
         )
@@ -99,7 +100,9 @@ def test_a_new_student_sees_empty_states(client: FlaskClient, app: Flask) -> Non
     tables = Tables(html).tables
     with app.app_context():
         bank_size = db.session.scalar(
-            select(func.count()).select_from(Question).where(Question.retired_at.is_(None))
+            select(func.count())
+            .select_from(Question)
+            .where(Question.retired_at.is_(None), Question.owner_id.is_(None))
         )
     states = rows_by_label(tables["table-states"])
     assert states["All categories"] == [str(bank_size), "0", "0", "0", str(bank_size)]

@@ -278,6 +278,15 @@ def _roster_data(world: World) -> dict[str, Any]:
     return {"roster": (io.BytesIO(roster), "roster.csv")}
 
 
+def _import_data(world: World) -> dict[str, Any]:
+    questions = b"kind,prompt,answer\nshort,Matrix import: who?,Matrix\n"
+    return {
+        "questions_file": (io.BytesIO(questions), "questions.csv"),
+        "file_format": "csv",
+        "default_category": "events",
+    }
+
+
 def _set_a_settings(world: World) -> dict[str, Any]:
     """Set A's settings as created, so saving them changes nothing."""
     return {
@@ -559,6 +568,12 @@ MATRIX: list[Row] = [
         _fields(count="1", text="zzqxjw"),
     ),
     post("/teach/sets/<int:set_id>/copy", SET_A + "/copy", teachers_own(goes(r"/teach/sets/\d+"))),
+    post(
+        "/teach/sets/<int:set_id>/import",
+        SET_A + "/import",
+        teachers_own(goes(SET_A)),
+        _import_data,
+    ),
     get("/teach/sets/<int:set_id>/assign", SET_A + "/assign", teachers_own(OK)),
     post(
         "/teach/sets/<int:set_id>/assign",
@@ -573,6 +588,33 @@ MATRIX: list[Row] = [
         teachers_own(BAD_REQUEST, owner=OTHER_TEACHER),
         _assign_data("class_a"),
         note="other teacher's set to teacher's class",
+    ),
+    # -------------------------------------------------- exports (downloads)
+    get("/exports/bank/<fmt>", "/exports/bank/gift?category=dates", everyone()),
+    get("/exports/sets/<int:set_id>/<fmt>", "/exports/sets/{set_a}/apkg", teachers_own(OK)),
+    get(
+        "/exports/sets/<int:set_id>/<fmt>",
+        "/exports/sets/{set_b}/csv",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's set",
+    ),
+    get(
+        "/exports/attempts/<int:attempt_id>/missed/<fmt>",
+        "/exports/attempts/{attempt_s_assigned}/missed/tsv",
+        students_own(OK),
+    ),
+    get(
+        "/exports/attempts/<int:attempt_id>/missed/<fmt>",
+        "/exports/attempts/{attempt_t_assigned}/missed/moodle-xml",
+        students_own(OK, owner=OTHER_STUDENT),
+        note="other student's attempt",
+    ),
+    # S's self-test is not finished: nothing to download yet.
+    get(
+        "/exports/attempts/<int:attempt_id>/missed/<fmt>",
+        "/exports/attempts/{attempt_s_self}/missed/csv",
+        students_own(FORBIDDEN),
+        note="unfinished attempt",
     ),
     # -------------------------------------------------- teaching: results
     get(

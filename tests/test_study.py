@@ -54,7 +54,9 @@ def test_a_card_can_be_answered_and_rated(client: FlaskClient, app: Flask) -> No
 def test_typed_answer_is_graded_by_the_server(client: FlaskClient, app: Flask) -> None:
     register(client)
     with app.app_context():
-        question = db.session.scalar(select(Question).where(Question.kind == "number").limit(1))
+        question = db.session.scalar(
+            select(Question).where(Question.kind == "number", Question.owner_id.is_(None)).limit(1)
+        )
         qid, answer = question.id, question.answer
     with client.session_transaction() as session:
         session["undo_question"] = qid
@@ -137,7 +139,7 @@ def test_rebuilding_a_card_from_its_log_gives_the_stored_state(app: Flask) -> No
         )
         db.session.add(user)
         db.session.commit()
-        question = db.session.scalar(select(Question).limit(1))
+        question = db.session.scalar(select(Question).where(Question.owner_id.is_(None)).limit(1))
         moment = utcnow()
         for rating in (Rating.Good, Rating.Again, Rating.Good, Rating.Hard, Rating.Easy):
             card = service.card_for(user, question.id)
@@ -167,7 +169,9 @@ def test_leeches_are_flagged(app: Flask, client: FlaskClient) -> None:
     username = register(client)
     with app.app_context():
         user = user_named(username)
-        question = db.session.scalar(select(Question).order_by(Question.id).limit(1))
+        question = db.session.scalar(
+            select(Question).where(Question.owner_id.is_(None)).order_by(Question.id).limit(1)
+        )
         moment = utcnow() - timedelta(days=30)
         for reps in range(8):
             key = service.presentation_key(question.id, reps)
@@ -184,7 +188,14 @@ def studied_cards(app: Flask, username: str, overdue_hours: list[int]) -> list[s
     """Give the student review cards overdue by these many hours; their question ids."""
     with app.app_context():
         user = user_named(username)
-        ids = list(db.session.scalars(select(Question.id).order_by(Question.id).limit(3)))
+        ids = list(
+            db.session.scalars(
+                select(Question.id)
+                .where(Question.owner_id.is_(None))
+                .order_by(Question.id)
+                .limit(3)
+            )
+        )
         now = utcnow()
         for question_id, hours in zip(ids, overdue_hours, strict=False):
             card = Card.waiting(user.id, question_id, now)

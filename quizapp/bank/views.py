@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
+from flask_login import current_user
 
 from quizapp.bank import bp
 from quizapp.bank.forms import BankFilterForm, options
@@ -44,13 +45,21 @@ def index() -> str:
         filters=filters,
         categories=category_counts(),
         filtered=any(filters.values()),
+        export_args={
+            ("q" if key == "search" else key): value for key, value in filters.items() if value
+        },
     )
+
+
+def _owns(question: Question) -> bool:
+    """A teacher's own question is shown only to that teacher (it is not in the bank)."""
+    return current_user.is_authenticated and current_user.id == question.owner_id
 
 
 @bp.get("/<question_id>")
 def detail(question_id: str) -> str:
     question = db.session.get(Question, question_id)
-    if question is None:
+    if question is None or (question.is_own and not _owns(question)):
         abort(404)
     return render_template(
         "bank/detail.html", question=question, evidence=evidence_in_context(question)

@@ -60,6 +60,8 @@ class BankQuestion:
     more_evidence: tuple[Evidence, ...] = ()
     note: str | None = None
     file: str = ""
+    #: False for a teacher's own question: it quotes no source text (never in the hash).
+    grounded: bool = True
 
     @property
     def all_evidence(self) -> tuple[Evidence, ...]:

@@ -73,14 +73,19 @@ def parse_question(
     sources: Mapping[str, Source],
     problems: list[Problem],
     position: int = 0,
+    grounded: bool = True,
 ) -> BankQuestion | None:
-    """Validate one raw question mapping; add its problems and return it if sound."""
+    """Validate one raw question mapping; add its problems and return it if sound.
+
+    A teacher's own question (``grounded=False``) cites no source: it needs no
+    source, evidence or explanation, and any it has are not checked or kept.
+    """
     if not isinstance(raw, dict):
         problems.append(Problem(file, f"question #{position} is not a mapping"))
         return None
     qid = raw.get("id")
     label = qid if isinstance(qid, str) and qid else f"question #{position}"
-    checker = _QuestionChecker(raw, file, label, sources)
+    checker = _QuestionChecker(raw, file, label, sources, grounded)
     question = checker.build()
     problems.extend(checker.problems)
     return question
@@ -90,8 +95,16 @@ class _QuestionChecker:
     """Checks one question's fields, collecting a problem per bad field."""
 
     def __init__(
-        self, raw: dict[str, Any], file: str, label: str, sources: Mapping[str, Source]
+        self,
+        raw: dict[str, Any],
+        file: str,
+        label: str,
+        sources: Mapping[str, Source],
+        grounded: bool = True,
     ) -> None:
+        self.grounded = grounded
+        if not grounded:
+            raw = {k: v for k, v in raw.items() if k not in ("source", "evidence", "more_evidence")}
         self.raw = raw
         self.file = file
         self.label = label
@@ -104,7 +117,8 @@ class _QuestionChecker:
     def build(self) -> BankQuestion | None:
         for unknown in sorted(set(self.raw) - _KNOWN_FIELDS):
             self.fail(unknown, "unknown field")
-        for name in _REQUIRED:
+        required = _REQUIRED if self.grounded else _REQUIRED[:5]
+        for name in required:
             if self.raw.get(name) in (None, "", []):
                 self.fail(name, "is required")
         if self.problems:
@@ -118,15 +132,15 @@ class _QuestionChecker:
         if category and held in CATEGORIES and held != category:
             self.fail("category", f"is '{category}' but the file holds '{held}'")
         prompt = self.text("prompt")
-        explanation = self.text("explanation")
+        explanation = self.text("explanation", required=self.grounded)
         note = self.text("note", required=False)
         tags = self.text_list("tags")
         accepted = self.text_list("accepted")
         choices = self.text_list("choices")
-        source = self.text("source")
-        evidence = self.text("evidence")
+        source = self.text("source") if self.grounded else ""
+        evidence = self.text("evidence") if self.grounded else ""
         more = self.more_evidence()
-        if source is not None and evidence is not None:
+        if self.grounded and source is not None and evidence is not None:
             self.check_quote("evidence", source, evidence)
         answer = self.answer(kind, prompt, choices, accepted)
         # With no problem recorded every field is set; the test narrows their types too.
@@ -137,9 +151,7 @@ class _QuestionChecker:
             or not kind
             or not category
             or not prompt
-            or not explanation
-            or not source
-            or not evidence
+            or (self.grounded and not (explanation and source and evidence))
         ):
             return None
         return BankQuestion(
@@ -148,15 +160,16 @@ class _QuestionChecker:
             category=category,
             prompt=prompt,
             answer=answer,
-            source=source,
-            evidence=evidence,
-            explanation=explanation,
+            source=source or "",
+            evidence=evidence or "",
+            explanation=explanation or "",
             tags=tuple(tags),
             accepted=tuple(accepted),
             choices=tuple(choices),
             more_evidence=more,
             note=note,
             file=self.file,
+            grounded=self.grounded,
         )
 
     def text(self, name: str, required: bool = True) -> str | None:

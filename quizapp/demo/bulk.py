@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from quizapp.extensions import db
+from quizapp.persistence.bank_queries import IN_BANK
 from quizapp.models import (
     Assignment,
     Card,
@@ -71,7 +72,7 @@ def seed_students(
     cheap one so that signing in 200 students does not dominate its set-up."""
     questions = list(
         db.session.scalars(
-            select(Question.id).where(Question.retired_at.is_(None)).order_by(Question.id)
+            select(Question.id).where(Question.retired_at.is_(None), IN_BANK).order_by(Question.id)
         )
     )
     if not questions:
@@ -251,7 +252,7 @@ def seed_class(
     ids = list(
         db.session.scalars(
             select(Question.id)
-            .where(Question.retired_at.is_(None))
+            .where(Question.retired_at.is_(None), IN_BANK)
             .order_by(Question.id)
             .limit(questions)
         )
@@ -304,7 +305,7 @@ def seed_open_quizzes(user_ids: Sequence[int], per_student: int, now: datetime) 
     questions = list(
         db.session.scalars(
             select(Question.id)
-            .where(Question.retired_at.is_(None), Question.kind != "order")
+            .where(Question.retired_at.is_(None), IN_BANK, Question.kind != "order")
             .order_by(Question.id)
         )
     )

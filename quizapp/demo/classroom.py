@@ -79,7 +79,8 @@ def _assignments(
     pool = list(
         db.session.scalars(
             select(Question)
-            .where(Question.retired_at.is_(None), Question.kind.in_(SIMPLE_KINDS))
+            .where(Question.retired_at.is_(None), Question.owner_id.is_(None))
+            .where(Question.kind.in_(SIMPLE_KINDS))
             .order_by(Question.id)
         )
     )

@@ -114,7 +114,10 @@ def _local(day: date, at: time, timezone: str) -> datetime:
 def simulate(user: User, days: int, now: datetime, rng: random.Random) -> int:
     """Study on each of the ``days`` days before today (some skipped); the review count."""
     questions = {
-        q.id: q for q in db.session.scalars(select(Question).where(Question.retired_at.is_(None)))
+        q.id: q
+        for q in db.session.scalars(
+            select(Question).where(Question.retired_at.is_(None), Question.owner_id.is_(None))
+        )
     }
     fresh = [qid for qid in service.new_question_ids(user) if qid in questions]
     today = study_day(now, user.timezone)

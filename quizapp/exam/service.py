@@ -30,6 +30,7 @@ from quizapp.models import (
     User,
     utcnow,
 )
+from quizapp.persistence.bank_queries import IN_BANK
 
 
 def own_plan(user: User) -> ExamPlan | None:
@@ -87,7 +88,7 @@ def scope_question_ids(plan: ExamPlan) -> list[str]:
 
 def questions_in_scope(categories: Sequence[str], tags: Sequence[str]) -> list[str]:
     """Active questions of any of ``categories`` carrying any of ``tags`` (empty: any)."""
-    query = select(Question.id).where(Question.retired_at.is_(None))
+    query = select(Question.id).where(Question.retired_at.is_(None), IN_BANK)
     if categories:
         query = query.where(Question.category.in_(categories))
     if tags:

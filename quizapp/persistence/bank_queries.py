@@ -7,6 +7,9 @@ from sqlalchemy import Select, func, select
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionTag
 
+#: The shipped bank: every question but the teachers' own (imported) ones.
+IN_BANK = Question.owner_id.is_(None)
+
 
 def active_questions(
     search: str = "", category: str = "", kind: str = "", tag: str = ""
@@ -15,7 +18,7 @@ def active_questions(
 
     Each word of ``search`` must occur somewhere in the question's text.
     """
-    query = select(Question).where(Question.retired_at.is_(None))
+    query = select(Question).where(Question.retired_at.is_(None), IN_BANK)
     for word in search.casefold().split():
         query = query.where(Question.search_text.contains(word, autoescape=True))
     if category:
@@ -34,7 +37,7 @@ def tag_counts() -> list[tuple[str, int]]:
     rows = db.session.execute(
         select(QuestionTag.tag, func.count())
         .join(Question)
-        .where(Question.retired_at.is_(None))
+        .where(Question.retired_at.is_(None), IN_BANK)
         .group_by(QuestionTag.tag)
         .order_by(QuestionTag.tag)
     )
@@ -44,7 +47,7 @@ def tag_counts() -> list[tuple[str, int]]:
 def category_counts() -> dict[str, int]:
     rows = db.session.execute(
         select(Question.category, func.count())
-        .where(Question.retired_at.is_(None))
+        .where(Question.retired_at.is_(None), IN_BANK)
         .group_by(Question.category)
     )
     return {category: count for category, count in rows}

@@ -57,7 +57,8 @@ def search_text_for(question: BankQuestion) -> str:
 def sync_bank(session: Session, bank: Bank) -> SyncReport:
     """Bring the questions table in line with ``bank``; the caller commits."""
     report = SyncReport()
-    existing = {row.id: row for row in session.scalars(select(Question))}
+    bank_rows = select(Question).where(Question.owner_id.is_(None))  # never a teacher's own
+    existing = {row.id: row for row in session.scalars(bank_rows)}
     now = utcnow()
     for question in bank.questions:
         row = existing.pop(question.id, None)

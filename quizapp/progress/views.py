@@ -33,6 +33,7 @@ from quizapp.core.stats import (
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Card, Question, Review, User, utcnow
+from quizapp.persistence.bank_queries import IN_BANK
 from quizapp.progress import bp, charts
 from quizapp.study import service
 from quizapp.web.accounts import signed_in_user
@@ -160,7 +161,7 @@ def _question_rows(user: User) -> list[tuple[str, int | None, float | None]]:
     rows = db.session.execute(
         select(Question.category, Card.state, Card.stability, Card.reps)
         .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
-        .where(Question.retired_at.is_(None))
+        .where(Question.retired_at.is_(None), IN_BANK)
     )
     return [
         (category, state, stability) if reps else (category, None, None)

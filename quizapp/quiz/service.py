@@ -14,10 +14,11 @@ from quizapp.core.grading import Verdict, grade
 from quizapp.core.quiz import QuizScore, QuizSpec, choices_for, draw, score
 from quizapp.extensions import db
 from quizapp.models import Card, Question, QuizAnswer, QuizAttempt, User
+from quizapp.persistence.bank_queries import IN_BANK
 
 
 def active_pool() -> list[BankQuestion]:
-    rows = db.session.scalars(select(Question).where(Question.retired_at.is_(None)))
+    rows = db.session.scalars(select(Question).where(Question.retired_at.is_(None), IN_BANK))
     return [row.to_core() for row in rows]
 
 

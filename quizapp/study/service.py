@@ -37,6 +37,7 @@ from quizapp.exam import service as exam_service
 from quizapp.extensions import db
 from quizapp.models import Card, ExamPlan, Question, Review, StudyDay, User
 from quizapp.persistence import bank_cache
+from quizapp.persistence.bank_queries import IN_BANK
 
 
 def presentation_key(question_id: str, reps: int) -> str:
@@ -141,8 +142,14 @@ def new_question_ids(user: User, first: set[str] | None = None) -> list[str]:
     (an exam's scope), then the rest.
     """
     studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
+    waiting = select(Card.question_id).where(Card.user_id == user.id, Card.reps == 0)
+    # A teacher's own question is studied only once it is put in the deck (an assignment).
     ids = db.session.scalars(
-        select(Question.id).where(*_study_filter(user), Question.id.not_in(studied))
+        select(Question.id).where(
+            *_study_filter(user),
+            Question.id.not_in(studied),
+            or_(IN_BANK, Question.id.in_(waiting)),
+        )
     )
     queued = set(
         db.session.scalars(select(Card.question_id).where(Card.user_id == user.id, Card.reps == 0))

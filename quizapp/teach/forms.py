@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.core.bank import KIND_LABELS, KINDS
+from quizapp.core.exports.importing import FORMAT_LABELS
 from quizapp.web.forms import (
     DAYS_BACK,
     DatedForm,
@@ -50,6 +51,20 @@ class AddMemberForm(FlaskForm):
 
 class RosterForm(FlaskForm):
     roster = FileField("Roster CSV", validators=[FileRequired("Choose a CSV file.")])
+
+
+class ImportForm(FlaskForm):
+    """A teacher's file of questions to add to a set (see quizapp/core/exports/importing.py)."""
+
+    questions_file = FileField(
+        "File of questions", validators=[FileRequired("Choose a CSV, TSV or GIFT file.")]
+    )
+    file_format = SelectField(
+        "Format", choices=[SelectChoice(key, label) for key, label in FORMAT_LABELS.items()]
+    )
+    default_category = SelectField(
+        "Category for questions the file gives none", choices=category_choices(), default="events"
+    )
 
 
 class SetForm(FlaskForm):

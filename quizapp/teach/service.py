@@ -7,7 +7,9 @@ is not theirs, so a view cannot forget the ownership check.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -15,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from quizapp.core.assignments import new_join_code
+from quizapp.core.exports.importing import read_questions
 from quizapp.core.roster import RosterRow, one_time_password, parse_roster
 from quizapp.extensions import db
 from quizapp.models import (
@@ -28,6 +31,8 @@ from quizapp.models import (
     SchoolClass,
     User,
 )
+from quizapp.persistence.bank_queries import IN_BANK
+from quizapp.persistence.bank_sync import search_text_for
 
 # ---------------------------------------------------------------- ownership
 
@@ -203,7 +208,7 @@ def filtered_questions(
     category: str = "", tag: str = "", kind: str = "", text: str = ""
 ) -> list[Question]:
     """Active bank questions matching the teacher's filter (empty means any)."""
-    query = select(Question).where(Question.retired_at.is_(None))
+    query = select(Question).where(Question.retired_at.is_(None), IN_BANK)
     if category:
         query = query.where(Question.category == category)
     if kind:
@@ -230,7 +235,9 @@ def add_questions(quiz_set: QuizSet, question_ids: Iterable[str], now: datetime)
     known = set(
         db.session.scalars(
             select(Question.id).where(
-                Question.id.in_(list(question_ids)), Question.retired_at.is_(None)
+                Question.id.in_(list(question_ids)),
+                Question.retired_at.is_(None),
+                or_(IN_BANK, Question.owner_id == quiz_set.teacher_id),
             )
         )
     )
@@ -283,6 +290,47 @@ def copy_set(teacher: User, original: QuizSet, now: datetime) -> QuizSet:
     db.session.add(duplicate)
     db.session.commit()
     return duplicate
+
+
+def import_questions(
+    teacher: User, quiz_set: QuizSet, data: bytes, fmt: str, default_category: str, now: datetime
+) -> int:
+    """Store a file's questions as the teacher's own and append them to the set.
+
+    All or nothing: a bad file raises ``ImportInvalid`` before anything is
+    written, and the questions and the set change in one transaction.
+    """
+    found = read_questions(data, fmt, default_category)
+    ids = []
+    for item in found:
+        question = replace(item.question, id=f"t{teacher.id}_{secrets.token_hex(6)}")
+        row = Question(
+            id=question.id,
+            kind=question.kind,
+            category=question.category,
+            prompt=question.prompt,
+            answer=list(question.answer) if isinstance(question.answer, tuple) else question.answer,
+            accepted=list(question.accepted),
+            choices=list(question.choices),
+            source="",
+            evidence="",
+            more_evidence=[],
+            explanation=question.explanation,
+            note=question.note,
+            search_text=search_text_for(question),
+            content_hash=question.content_hash,
+            file=f"import line {item.line}",
+            created_at=now,
+            updated_at=now,
+            owner_id=teacher.id,
+        )
+        row.tag_rows = [QuestionTag(tag=tag) for tag in dict.fromkeys(question.tags)]
+        db.session.add(row)
+        ids.append(question.id)
+    quiz_set.question_ids = [*quiz_set.question_ids, *ids]
+    quiz_set.updated_at = now
+    db.session.commit()
+    return len(ids)
 
 
 # ---------------------------------------------------------------- assignments

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from quizapp.core.assignments import local_to_utc, utc_to_local
 from quizapp.core.days import study_day
+from quizapp.core.exports.importing import ImportInvalid
 from quizapp.core.roster import RosterInvalid
 from quizapp.extensions import db
 from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, utcnow
@@ -27,6 +28,7 @@ from quizapp.teach.forms import (
     AssignForm,
     ClassForm,
     DrawForm,
+    ImportForm,
     QuestionFilterForm,
     RosterForm,
     SetForm,
@@ -264,7 +266,12 @@ def edit_set(set_id: int) -> str | BaseResponse | tuple[str, int]:
     return _set_page(quiz_set, form), (400 if form.errors else 200)
 
 
-def _set_page(quiz_set: QuizSet, form: SetForm, draw_form: DrawForm | None = None) -> str:
+def _set_page(
+    quiz_set: QuizSet,
+    form: SetForm,
+    draw_form: DrawForm | None = None,
+    import_form: ImportForm | None = None,
+) -> str:
     filters = QuestionFilterForm(request.args)
     filters.tag.choices = [
         SelectChoice("", "Any"),
@@ -284,8 +291,35 @@ def _set_page(quiz_set: QuizSet, form: SetForm, draw_form: DrawForm | None = Non
         candidates=candidates,
         chosen=service.questions_in(quiz_set),
         draw_form=draw_form or DrawForm(),
+        import_form=import_form or ImportForm(),
         filter_args=request.args.to_dict(),
     )
+
+
+@bp.post("/sets/<int:set_id>/import")
+def import_questions(set_id: int) -> BaseResponse | tuple[str, int]:
+    quiz_set = _set_or_404(set_id)
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            added = service.import_questions(
+                signed_in_user(),
+                quiz_set,
+                form.questions_file.data.read(),
+                form.file_format.data,
+                form.default_category.data,
+                utcnow(),
+            )
+        except ImportInvalid as invalid:
+            form.questions_file.errors = [str(error) for error in invalid.errors]
+        else:
+            flash(
+                f"{added} question{'' if added == 1 else 's'} imported into the set "
+                "as your own (not from the source texts).",
+                "success",
+            )
+            return redirect(url_for("teach.edit_set", set_id=set_id))
+    return _set_page(quiz_set, SetForm(obj=quiz_set), import_form=form), 400
 
 
 @bp.post("/sets/<int:set_id>/questions")

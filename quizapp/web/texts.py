@@ -24,7 +24,10 @@ def source_texts() -> dict[str, Source]:
 def evidence_in_context(
     question: Question,
 ) -> list[tuple[Source | None, Evidence, Passage | None]]:
-    """Each evidence quote with its source and the paragraph it stands in."""
+    """Each evidence quote with its source and the paragraph it stands in (none for a
+    teacher's own question, which quotes no source)."""
+    if question.is_own:
+        return []
     sources = source_texts()
     found = []
     for item in question.to_core().all_evidence:

@@ -66,6 +66,7 @@ def question_ids(app: Flask, count: int, category: str = "dates") -> list[str]:
                 .where(
                     Question.category == category,
                     Question.kind.in_(("short", "date", "number", "cloze")),
+                    Question.owner_id.is_(None),
                 )
                 .order_by(Question.id)
                 .limit(count)
