@@ -22,7 +22,6 @@ from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from quizapp.extensions import db
-from quizapp.persistence.bank_queries import IN_BANK
 from quizapp.models import (
     Assignment,
     Card,
@@ -36,6 +35,7 @@ from quizapp.models import (
     StudyDay,
     User,
 )
+from quizapp.persistence.bank_queries import IN_BANK
 
 #: Rows per INSERT statement batch: large enough to be fast, small enough for any driver.
 CHUNK = 5000
