@@ -96,9 +96,7 @@ def run_migrations_online():
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
         try:
-            context.configure(
-                connection=connection, target_metadata=get_metadata(), **conf_args
-            )
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
             with context.begin_transaction():
                 context.run_migrations()
                 if sqlite:
@@ -110,6 +108,7 @@ def run_migrations_online():
                 connection.rollback()
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
+
 
 if context.is_offline_mode():
     run_migrations_offline()
