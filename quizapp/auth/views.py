@@ -152,6 +152,8 @@ OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"auth.password", "auth.logout", "static
 
 @bp.before_app_request
 def require_own_password() -> Response | None:
+    if request.blueprint == "api":  # the API reads tokens, never the session
+        return None
     if (
         current_user.is_authenticated
         and current_user.must_change_password
