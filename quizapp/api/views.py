@@ -154,7 +154,7 @@ def study_next() -> schemas.NextCard:
 
 @bp.post("/study/reviews")
 @api_spec.validate(
-    resp=documented(schemas.ReviewOut, 201, 404, 409, 413, also_ok=True),
+    resp=documented(schemas.ReviewOut, 201, 404, 409, 413, 415, also_ok=True),
     tags=["study"],
 )
 def study_review(json: schemas.ReviewIn, headers: schemas.IdempotencyHeaders) -> Any:
@@ -165,6 +165,8 @@ def study_review(json: schemas.ReviewIn, headers: schemas.IdempotencyHeaders) ->
     the same key with another review is a 409. A presentation already answered is a
     409 too. Answers `201` for a new review.
     """
+    if json is None:  # type: ignore[unreachable]  # spectree reads no JSON from a form body
+        raise ApiError(415, "unsupported_media_type", "Send the review as application/json.")
     review, created = service.submit_review(api_user(), headers.idempotency_key, json, utcnow())
     return review, (201 if created else 200)
 
