@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import Markup, escape
 
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
 
@@ -31,6 +34,21 @@ def type_label(schema: dict[str, Any]) -> str:
     if schema.get("format"):
         label += f" ({schema['format']})"
     return label
+
+
+def inline_code(text: str) -> Markup:
+    """A description's `code spans` as <code>, everything else escaped."""
+    parts = re.split(r"`([^`]*)`", text or "")
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
+
+
+def notes(schema: dict[str, Any], description: str | None = None) -> Markup:
+    """A field's limits, then its description."""
+    bits = [limits(schema), (description or schema.get("description") or "").strip()]
+    return Markup(". ").join(inline_code(bit) for bit in bits if bit)
 
 
 def limits(schema: dict[str, Any]) -> str:

@@ -108,7 +108,8 @@ def docs() -> str:
         operations=docs_page.operations(spec),
         models=docs_page.models(spec),
         type_label=docs_page.type_label,
-        limits=docs_page.limits,
+        notes=docs_page.notes,
+        inline_code=docs_page.inline_code,
     )
 
 
