@@ -377,3 +377,15 @@ def test_the_api_keeps_the_pages_permissions(client: FlaskClient, classroom: dic
         client.get(f"/api/v1/assignments/{classroom['assignment']}", headers=other).status_code
         == 404
     )
+
+
+def test_the_card_just_answered_is_not_served_again_at_once(app: Flask) -> None:
+    client, _, token = _student(app)
+    card = _next(client, token)
+    answered = card["question"]["id"]
+    sent = client.post(
+        "/api/v1/study/reviews", json=_review(card, 1), headers=review_headers(token)
+    )
+    assert sent.status_code == 201
+    following = client.get(f"/api/v1/study/next?after={answered}", headers=bearer(token))
+    assert following.get_json()["card"]["question"]["id"] != answered

@@ -70,7 +70,7 @@ class Me(BaseModel):
 # ---------------------------------------------------------------- the bank
 
 
-class BankQuery(BaseModel):
+class BankQuery(Strict):
     category: Category | None = None
     kind: Kind | None = None
     tag: Annotated[str, Field(max_length=60, pattern=NO_CONTROLS)] | None = None
@@ -111,6 +111,14 @@ class QuestionPage(BaseModel):
 
 
 # ---------------------------------------------------------------- study
+
+
+class NextQuery(Strict):
+    after: Annotated[str, Field(max_length=120, pattern=QUESTION_ID)] | None = Field(
+        default=None,
+        description="The question just answered: another card comes first if one is due "
+        "(as the study page does).",
+    )
 
 
 class NextInterval(BaseModel):

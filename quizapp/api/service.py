@@ -58,14 +58,18 @@ def authenticate(authorization: str | None) -> ApiToken:
     scheme, _, raw = (authorization or "").partition(" ")
     token = auth_service.token_for(raw.strip()) if scheme.lower() == "bearer" else None
     if token is None:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "Send a valid personal access token as 'Authorization: Bearer qzp_...'. "
-            "Make one on your Settings page.",
-            headers={"WWW-Authenticate": 'Bearer realm="quizapp"'},
-        )
+        raise _unauthorized()
     return token
+
+
+def _unauthorized() -> ApiError:
+    return ApiError(
+        401,
+        "unauthorized",
+        "Send a valid personal access token as 'Authorization: Bearer qzp_...'. "
+        "Make one on your Settings page.",
+        headers={"WWW-Authenticate": 'Bearer realm="quizapp"'},
+    )
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,10 @@ def count_request(token: ApiToken, now: datetime, limit: int, window: timedelta)
             last_used_at=now,
         )
         .returning(ApiToken.window_count, ApiToken.window_started_at)
-    ).one()
+    ).one_or_none()
     db.session.commit()
+    if row is None:  # revoked between reading the token and counting the request
+        raise _unauthorized()
     used, started = row
     return Usage(limit, used, started + window)
 
@@ -173,8 +179,8 @@ def _card_out(card: Card) -> schemas.CardOut:
     )
 
 
-def next_card(user: User, now: datetime) -> schemas.NextCard:
-    following = study_service.next_card(user, now, None)
+def next_card(user: User, now: datetime, after: str | None = None) -> schemas.NextCard:
+    following = study_service.next_card(user, now, after)
     if following is None:
         return schemas.NextCard(card=None, next_due_at=study_service.upcoming_due(user, now))
     intervals = next_intervals(

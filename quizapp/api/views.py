@@ -148,9 +148,9 @@ def bank_question(question_id: str) -> schemas.QuestionOut:
 
 @bp.get("/study/next")
 @api_spec.validate(resp=documented(schemas.NextCard), tags=["study"])
-def study_next() -> schemas.NextCard:
+def study_next(query: schemas.NextQuery) -> schemas.NextCard:
     """The next card to study: due reviews first, then new cards within the day's limits."""
-    return service.next_card(api_user(), utcnow())
+    return service.next_card(api_user(), utcnow(), query.after)
 
 
 @bp.post("/study/reviews")
