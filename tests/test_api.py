@@ -389,3 +389,32 @@ def test_the_card_just_answered_is_not_served_again_at_once(app: Flask) -> None:
     assert sent.status_code == 201
     following = client.get(f"/api/v1/study/next?after={answered}", headers=bearer(token))
     assert following.get_json()["card"]["question"]["id"] != answered
+
+
+def test_server_errors_and_a_busy_database_keep_the_error_shape(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from quizapp.api import service as api_service
+
+    client, _, token = _student(app)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    def broken(user: User) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api_service, "me", broken)
+    failed = client.get("/api/v1/me", headers=bearer(token))
+    assert failed.status_code == 500
+    assert failed.get_json()["error"]["code"] == "server_error"
+    assert "a bug" not in failed.get_data(as_text=True)
+
+    def busy(user: User) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(api_service, "me", busy)
+    unavailable = client.get("/api/v1/me", headers=bearer(token))
+    assert unavailable.status_code == 503
+    assert unavailable.get_json()["error"]["code"] == "unavailable"
+    assert unavailable.headers["Retry-After"] == "5"
