@@ -54,17 +54,19 @@ def teacher_token(app: Flask) -> Iterator[str]:
     app.config["API_RATE_LIMIT"] = saved
 
 
-def _document_app() -> Flask:
-    """An app on no database, only to serve the document (it depends on the routes
-    alone), so the tests can be generated when the module loads. The requests go to the
-    tests' own app. (schemathesis's ``from_fixture`` does not run on pytest 9.2.)"""
-    return create_app(
-        {"AUTO_SETUP": False, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "document"},
-        instance_path=tempfile.mkdtemp(prefix="quizapp-api-document-"),
-    )
+def _load_document() -> schemathesis.BaseSchema:
+    """The document, read from an app on no database (it depends on the routes alone), so
+    the tests can be generated when the module loads; the requests go to the tests' own
+    app. (schemathesis's ``from_fixture`` does not run on pytest 9.2.)"""
+    with tempfile.TemporaryDirectory(prefix="quizapp-api-document-") as instance:
+        document_app = create_app(
+            {"AUTO_SETUP": False, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "doc"},
+            instance_path=instance,
+        )
+        return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", document_app)
 
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _document_app())
+schema = _load_document()
 
 
 @schema.parametrize()
