@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import Flask, g, render_template
+from flask import Flask, Response, g, render_template
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -101,6 +101,7 @@ def _auto_setup_wanted(app: Flask) -> bool:
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the site, each defined in its package's ``__init__``."""
     from quizapp import (
+        api,
         assignments,
         auth,
         bank,
@@ -113,12 +114,17 @@ def _register_blueprints(app: Flask) -> None:
         teach,
     )
 
-    for area in (home, auth, bank, study, quiz, exam, progress, assignments, teach, exports):
+    areas = (home, auth, bank, study, quiz, exam, progress, assignments, teach, exports, api)
+    for area in areas:
         app.register_blueprint(area.bp)
 
 
 def _register_error_pages(app: Flask) -> None:
-    def render_error(error: HTTPException) -> tuple[str, int]:
+    from quizapp.api import errors as api_errors
+
+    def render_error(error: HTTPException) -> tuple[str, int] | Response:
+        if api_errors.is_api_request():  # inside /api: the API's one JSON error shape
+            return api_errors.from_http_exception(error)
         return render_template(
             "error.html", code=error.code, name=error.name, description=error.description
         ), error.code or 500
@@ -126,13 +132,15 @@ def _register_error_pages(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
-    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]] | Response:
         """Busy past the timeout, locked, read-only or full: nothing half-done was kept
         (the transaction is rolled back), so the user may simply try again. The page
         reads nothing from the database, which may still be unable to answer."""
         db.session.rollback()
         app.logger.warning("database unavailable: %s", error.orig)
         g._login_user = login_manager.anonymous_user()  # so rendering loads no account
+        if api_errors.is_api_request():
+            return api_errors.unavailable()
         return render_template("unavailable.html"), 503, {"Retry-After": "5"}
 
     for failure in (OperationalError, InternalError):

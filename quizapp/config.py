@@ -105,4 +105,12 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # No request may be larger than this (a roster of 500 rows is a few KB):
         # a bigger body is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Requests one API token may make per window (counted in the database).
+        "API_RATE_LIMIT": _whole(os.environ.get("QUIZAPP_API_RATE_LIMIT", ""), 120),
+        "API_RATE_WINDOW_SECONDS": 60,
     }
+
+
+def _whole(text: str, default: int) -> int:
+    text = text.strip()
+    return int(text) if text.isdigit() and int(text) > 0 else default

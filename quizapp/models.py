@@ -481,3 +481,44 @@ class Assignment(db.Model):
 
     school_class: Mapped[SchoolClass] = relationship()
     quiz_set: Mapped[QuizSet] = relationship()
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API: only its SHA-256 hash is kept.
+
+    The token itself is shown once, when it is made. ``prefix`` is its first few
+    characters, so its owner can tell tokens apart; the window columns count the
+    requests made with it in the current rate-limit window, in the database, so
+    every worker and instance counts them together.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    user: Mapped[User] = relationship()
+
+
+class ApiReviewKey(db.Model):
+    """The client's idempotency key for a review sent through the API, unique per user:
+    written in the same transaction as the review, so a retried request finds the review
+    it already made instead of making a second one."""
+
+    __tablename__ = "api_review_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship()

@@ -22,8 +22,8 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.api import bearer, make_token
 from helpers.clock import today
 from helpers.teaching import (
     answer_all,
@@ -49,7 +50,7 @@ from helpers.web import PASSWORD, csrf_token, login, register, unique_name
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import User
+from quizapp.models import ApiToken, User
 
 ANONYMOUS = "anonymous"
 STUDENT = "student"
@@ -70,6 +71,7 @@ class World:
     clients: dict[str, FlaskClient]
     usernames: dict[str, str]
     ids: dict[str, Any]
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def fill(self, template: str) -> str:
         return template.format(**self.ids)
@@ -97,7 +99,7 @@ def _user_id(app: Flask, username: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def world(app: Flask) -> World:
+def world(app: Flask) -> Iterator[World]:
     clients = {role: app.test_client() for role in (*STUDENTS, *TEACHERS)}
     teacher, other_teacher = clients[TEACHER], clients[OTHER_TEACHER]
     student, other_student = clients[STUDENT], clients[OTHER_STUDENT]
@@ -157,8 +159,24 @@ def world(app: Flask) -> World:
         "question": questions[0],
         "answer_question": questions[4],
         "review_question": questions[5],
+        "api_review_question": question_ids(app, 1, category="events")[0],
     }
-    return World(app, clients, usernames, ids)
+    # A personal access token per role for the API's rows, and a spare of the student's
+    # for the revoke row; the rate limit is lifted so the hostile rows are not throttled.
+    tokens = {role: make_token(app, usernames[role], f"matrix {role}") for role in usernames}
+    make_token(app, usernames[STUDENT], "matrix spare")
+    ids["student_spare_token"] = _token_id(app, usernames[STUDENT], "matrix spare")
+    saved_limit = app.config["API_RATE_LIMIT"]
+    app.config["API_RATE_LIMIT"] = 1_000_000
+    yield World(app, clients, usernames, ids, tokens)
+    app.config["API_RATE_LIMIT"] = saved_limit
+
+
+def _token_id(app: Flask, username: str, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(ApiToken.id).join(User).where(User.username == username, ApiToken.name == name)
+        )
 
 
 # ---------------------------------------------------------------- expected answers
@@ -185,6 +203,8 @@ SIGN_IN = Expect(302, sign_in=True)
 FORBIDDEN = Expect(403)
 NOT_FOUND = Expect(404)
 BAD_REQUEST = Expect(400)
+UNAUTHORIZED = Expect(401)
+CREATED = Expect(201)
 
 
 def goes(to: str) -> Expect:
@@ -246,6 +266,7 @@ class Row:
     data: Data | None = None
     note: str = ""
     fresh: bool = False
+    api: bool = False
 
 
 def get(rule: str, url: str, answers: Answers, note: str = "") -> Row:
@@ -261,6 +282,41 @@ def post(
     fresh: bool = False,
 ) -> Row:
     return Row(rule, "POST", url, answers, data, note, fresh)
+
+
+def api_get(rule: str, url: str, answers: Answers, note: str = "") -> Row:
+    """An API call: each role sends its personal access token, visitors none."""
+    return Row(rule, "GET", url, answers, note=note, api=True)
+
+
+def api_post(rule: str, url: str, answers: Answers, data: Data, note: str = "") -> Row:
+    return Row(rule, "POST", url, answers, data, note, api=True)
+
+
+def api_signed_in(answer: Expect) -> Answers:
+    """An API call of one's own: any token gets it; without one, 401 (never a redirect)."""
+    return {ANONYMOUS: UNAUTHORIZED, **dict.fromkeys((*STUDENTS, *TEACHERS), answer)}
+
+
+def api_teachers_own(answer: Expect, owner: str | None = TEACHER) -> Answers:
+    """A teacher's API call: students are refused (403), another teacher's ids are 404."""
+    answers = {
+        ANONYMOUS: UNAUTHORIZED,
+        **dict.fromkeys(STUDENTS, FORBIDDEN),
+        **dict.fromkeys(TEACHERS, answer),
+    }
+    if owner is not None:
+        answers[OTHER_TEACHER if owner == TEACHER else TEACHER] = NOT_FOUND
+    return answers
+
+
+def api_students_own(answer: Expect, owner: str = STUDENT) -> Answers:
+    return {**api_signed_in(NOT_FOUND), owner: answer}
+
+
+def _api_review_data(world: World) -> dict[str, Any]:
+    question = world.ids["api_review_question"]
+    return {"question_id": question, "presentation": f"{question}:0", "rating": 3}
 
 
 def _register_data(world: World) -> dict[str, Any]:
@@ -392,6 +448,25 @@ MATRIX: list[Row] = [
     get("/settings", "/settings", signed_in(OK)),
     post("/settings", "/settings", signed_in(goes("/settings")), _settings_data),
     get("/password", "/password", signed_in(OK)),
+    # A token is made and shown once on the settings page; revoking is the owner's alone.
+    post("/settings/tokens", "/settings/tokens", signed_in(OK), _fields(name="Matrix token")),
+    post(
+        "/settings/tokens/<int:token_id>/revoke",
+        "/settings/tokens/{student_spare_token}/revoke",
+        {**signed_in(NOT_FOUND), STUDENT: goes("/settings")},
+    ),
+    get("/settings/data.json", "/settings/data.json", signed_in(OK)),
+    get("/settings/data/reviews.csv", "/settings/data/reviews.csv", signed_in(OK)),
+    get("/settings/data/settings.csv", "/settings/data/settings.csv", signed_in(OK)),
+    # Teachers who run classes see why they cannot delete their account.
+    get("/settings/delete", "/settings/delete", signed_in(OK)),
+    # A wrong password (and, for teachers, their classes): refused, nothing deleted.
+    post(
+        "/settings/delete",
+        "/settings/delete",
+        signed_in(BAD_REQUEST),
+        _fields(password="not the password", understand="y"),
+    ),
     # The new password is the current one: refused (400) without changing anything.
     post(
         "/password",
@@ -678,6 +753,68 @@ MATRIX: list[Row] = [
         teachers_own(NOT_FOUND),
         note="student's self-test",
     ),
+    # -------------------------------------------------- the JSON API (tokens only)
+    get("/api/v1/openapi.json", "/api/v1/openapi.json", everyone()),
+    get("/api/v1/docs", "/api/v1/docs", everyone()),
+    api_get("/api/v1/me", "/api/v1/me", api_signed_in(OK)),
+    api_get("/api/v1/bank/questions", "/api/v1/bank/questions", api_signed_in(OK)),
+    api_get(
+        "/api/v1/bank/questions/<qid:question_id>",
+        "/api/v1/bank/questions/{question}",
+        api_signed_in(OK),
+    ),
+    api_get("/api/v1/study/next", "/api/v1/study/next", api_signed_in(OK)),
+    api_post(
+        "/api/v1/study/reviews", "/api/v1/study/reviews", api_signed_in(CREATED), _api_review_data
+    ),
+    api_get("/api/v1/progress", "/api/v1/progress", api_signed_in(OK)),
+    api_get("/api/v1/exam", "/api/v1/exam", api_signed_in(OK)),
+    api_get("/api/v1/assignments", "/api/v1/assignments", api_signed_in(OK)),
+    api_get(
+        "/api/v1/assignments/<int:assignment_id>",
+        "/api/v1/assignments/{assignment_a}",
+        api_students_own(OK),
+    ),
+    api_get(
+        "/api/v1/assignments/<int:assignment_id>",
+        "/api/v1/assignments/{assignment_b}",
+        api_students_own(OK, owner=OTHER_STUDENT),
+        note="other class's assignment",
+    ),
+    api_get("/api/v1/teach/quiz-sets", "/api/v1/teach/quiz-sets", api_teachers_own(OK, None)),
+    api_get(
+        "/api/v1/teach/quiz-sets/<int:set_id>",
+        "/api/v1/teach/quiz-sets/{set_a}",
+        api_teachers_own(OK),
+    ),
+    api_get(
+        "/api/v1/teach/quiz-sets/<int:set_id>",
+        "/api/v1/teach/quiz-sets/{set_b}",
+        api_teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's set",
+    ),
+    api_get("/api/v1/teach/classes", "/api/v1/teach/classes", api_teachers_own(OK, None)),
+    api_get(
+        "/api/v1/teach/classes/<int:class_id>/gradebook",
+        "/api/v1/teach/classes/{class_a}/gradebook",
+        api_teachers_own(OK),
+    ),
+    api_get(
+        "/api/v1/teach/classes/<int:class_id>/gradebook",
+        "/api/v1/teach/classes/{class_b}/gradebook",
+        api_teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's class",
+    ),
+    api_get(
+        "/api/v1/teach/assignments/<int:assignment_id>/gradebook",
+        "/api/v1/teach/assignments/{assignment_a}/gradebook",
+        api_teachers_own(OK),
+    ),
+    api_get(
+        "/api/v1/teach/assignments/<int:assignment_id>/items",
+        "/api/v1/teach/assignments/{assignment_a}/items",
+        api_teachers_own(OK),
+    ),
 ]
 
 
@@ -732,7 +869,19 @@ def _sign_in_again(world: World, role: str) -> None:
         assert login(client, world.usernames[role]).status_code == 302
 
 
+def _api_headers(world: World, row: Row, role: str) -> dict[str, str]:
+    headers = {} if role == ANONYMOUS else bearer(world.tokens[role])
+    if row.method == "POST":
+        headers["Idempotency-Key"] = f"matrix-{role}"
+    return headers
+
+
 def _request(world: World, client: FlaskClient, row: Row, role: str, url: str) -> Any:
+    if row.api:
+        headers = _api_headers(world, row, role)
+        if row.method == "GET":
+            return client.get(url, headers=headers)
+        return client.post(url, json=row.data(world) if row.data else {}, headers=headers)
     if row.method == "GET":
         return client.get(url)
     page = client.get("/login" if role == ANONYMOUS else "/")
@@ -786,7 +935,9 @@ HOSTILE = {
     "unicode": "🪖✊🏽🚩 Ленин «Вся власть Советам!» \u202e",
 }
 #: Query parameters the pages read.
-QUERY_KEYS = ("q", "page", "category", "kind", "tag", "text", "next", "code")
+QUERY_KEYS = ("q", "page", "per_page", "category", "kind", "tag", "text", "next", "code")
+#: The fields of the API's JSON bodies.
+API_BODY_FIELDS = ("question_id", "presentation", "rating", "response", "duration_ms")
 #: Answer fields the quiz and study players read besides their forms' own fields.
 ANSWER_KEYS = ("response", "choice", "order_1", "order_2", "order_3", "order_4")
 
@@ -830,6 +981,11 @@ def _fingerprint() -> dict[str, int]:
 
 def _hostile_request(world: World, client: FlaskClient, row: Row, role: str, value: str) -> Any:
     url = world.fill(row.url) + "?" + urlencode({key: value for key in QUERY_KEYS})
+    if row.api:
+        headers = _api_headers(world, row, role)
+        if row.method == "GET":
+            return client.get(url, headers=headers)
+        return client.post(url, json=dict.fromkeys(API_BODY_FIELDS, value), headers=headers)
     if row.method == "GET":
         return client.get(url)
     page = client.get("/login" if role == ANONYMOUS else "/")
@@ -843,7 +999,7 @@ def _hostile_request(world: World, client: FlaskClient, row: Row, role: str, val
 def test_hostile_input_on_every_route_costs_no_500(world: World, row: Row, value: str) -> None:
     for role in ROLES:
         expected = row.answers[role]
-        refused = expected.sign_in or expected.status in (403, 404)
+        refused = expected.sign_in or expected.status in (401, 403, 404)
         with world.app.app_context():
             before = _fingerprint() if refused else None
         response = _hostile_request(world, _client(world, role, row.fresh), row, role, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DecimalField,
     IntegerField,
     PasswordField,
@@ -78,3 +79,25 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
     )
     submit = SubmitField("Change password")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[DataRequired(), Length(1, 80)],
+        description="What the token is for, so you can tell your tokens apart.",
+    )
+    submit = SubmitField("Create token")
+
+
+class RevokeTokenForm(FlaskForm):
+    """A token's Revoke button: nothing but the CSRF token."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+    understand = BooleanField(
+        "I understand that my account and all of its data are deleted for good",
+        validators=[DataRequired("Tick the box to confirm.")],
+    )
+    submit = SubmitField("Delete my account")

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quizapp.auth import bp
-from quizapp.auth.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
+from quizapp.auth import bp, service
+from quizapp.auth.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    RevokeTokenForm,
+    SettingsForm,
+    TokenForm,
+)
 from quizapp.auth.security import (
     clear_failures,
     is_safe_next,
@@ -19,7 +28,7 @@ from quizapp.auth.security import (
     too_many_failures,
 )
 from quizapp.extensions import db, login_manager
-from quizapp.models import User
+from quizapp.models import User, utcnow
 from quizapp.web.accounts import signed_in_user
 from quizapp.web.guards import MAX_ID
 
@@ -103,7 +112,7 @@ def logout() -> Response:
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
-def settings() -> str | Response:
+def settings() -> str | Response | tuple[str, int]:
     user = signed_in_user()
     form = SettingsForm(obj=user)
     if request.method == "GET":
@@ -119,7 +128,117 @@ def settings() -> str | Response:
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form)
+    return _settings_page(form)
+
+
+def _settings_page(
+    form: SettingsForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    user = signed_in_user()
+    if form is None:
+        form = SettingsForm(obj=user, formdata=None)
+        form.desired_retention.data = Decimal(str(user.desired_retention))
+    return render_template(
+        "auth/settings.html",
+        form=form,
+        token_form=token_form or TokenForm(formdata=None),
+        revoke_form=RevokeTokenForm(formdata=None),
+        tokens=service.tokens_of(user),
+        new_token=new_token,
+    ), status
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+@bp.post("/settings/tokens")
+@login_required
+def create_token() -> str | tuple[str, int]:
+    """Make a token and show it once, on this page; only its hash is kept."""
+    token_form = TokenForm()
+    if not token_form.validate_on_submit():
+        return _settings_page(token_form=token_form, status=400)
+    made = service.create_token(signed_in_user(), token_form.name.data.strip(), utcnow())
+    if isinstance(made, str):
+        token_form.name.errors = [made]
+        return _settings_page(token_form=token_form, status=400)
+    return _settings_page(new_token=made[1])
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    if not service.revoke_token(signed_in_user(), token_id):
+        abort(404)
+    flash("Token revoked: programs using it can no longer sign in with it.", "success")
+    return redirect(url_for("auth.settings"))
+
+
+# ---------------------------------------------------------------- one's own data
+
+
+def _download(text: str, filename: str, mimetype: str) -> Response:
+    return Response(
+        text,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/settings/data.json")
+@login_required
+def data_json() -> Response:
+    user = signed_in_user()
+    body = json.dumps(service.own_data(user), ensure_ascii=False, indent=2)
+    return _download(body, f"quizapp-{user.username}.json", "application/json")
+
+
+@bp.get("/settings/data/reviews.csv")
+@login_required
+def reviews_csv() -> Response:
+    user = signed_in_user()
+    return _download(service.reviews_csv(user), f"quizapp-{user.username}-reviews.csv", "text/csv")
+
+
+@bp.get("/settings/data/settings.csv")
+@login_required
+def settings_csv() -> Response:
+    user = signed_in_user()
+    return _download(
+        service.settings_csv(user), f"quizapp-{user.username}-settings.csv", "text/csv"
+    )
+
+
+# ---------------------------------------------------------------- deleting the account
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> str | Response | tuple[str, int]:
+    """Delete the account and everything that is its own, once the password confirms it.
+
+    A teacher who runs classes is refused: their students' assignments and grades
+    belong to those classes."""
+    user = signed_in_user()
+    owned = service.classes_owned(user)
+    form = DeleteAccountForm()
+    if request.method == "POST":
+        if owned:
+            return render_template("auth/delete.html", form=form, owned=owned), 400
+        if form.validate_on_submit():
+            if user.check_password(form.password.data):
+                service.delete_account(user)
+                logout_user()
+                flash("Your account and all of its data were deleted.", "success")
+                return redirect(url_for("home.index"))
+            form.password.errors = ["That is not your password."]
+        return render_template("auth/delete.html", form=form, owned=owned), 400
+    return render_template("auth/delete.html", form=form, owned=owned)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -152,6 +271,8 @@ OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"auth.password", "auth.logout", "static
 
 @bp.before_app_request
 def require_own_password() -> Response | None:
+    if request.blueprint == "api":  # the API reads tokens, never the session
+        return None
     if (
         current_user.is_authenticated
         and current_user.must_change_password

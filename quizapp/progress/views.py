@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import render_template
 from flask_login import login_required
-from sqlalchemy import and_, select
 
 from quizapp.core.bank import CATEGORY_LABELS
 from quizapp.core.days import study_day
@@ -31,10 +30,10 @@ from quizapp.core.stats import (
     week_rows,
 )
 from quizapp.exam import service as exam_service
-from quizapp.extensions import db
-from quizapp.models import Card, Question, Review, User, utcnow
-from quizapp.persistence.bank_queries import IN_BANK
+from quizapp.models import User, utcnow
 from quizapp.progress import bp, charts
+from quizapp.progress import service as progress_service
+from quizapp.progress.service import ReviewRow
 from quizapp.study import service
 from quizapp.web.accounts import signed_in_user
 
@@ -42,8 +41,6 @@ WEEKS = 26
 FORECAST_DAYS = 30
 STATE_COLOURS = ("#d9d6cf", "#f0a500", "#1d6b34", "#b42318")
 BAND_COLOURS = ("#d9d6cf", "#c6dbef", "#86b4dd", "#3f7fc1", "#1a4fa0")
-
-ReviewRow = tuple[datetime, int, str]
 
 
 @bp.before_request
@@ -55,7 +52,7 @@ def require_login() -> None:
 @bp.get("/")
 def index() -> str:
     user, now = signed_in_user(), utcnow()
-    reviews = _review_rows(user)
+    reviews = progress_service.review_rows(user)
     return render_template(
         "progress/index.html",
         total_reviews=len(reviews),
@@ -75,16 +72,6 @@ def day_labels() -> dict[str, Any]:
 
 def _label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category)
-
-
-def _review_rows(user: User) -> list[ReviewRow]:
-    """(time, rating, category) of every review in the user's log, retired questions too."""
-    rows = db.session.execute(
-        select(Review.reviewed_at, Review.rating, Question.category)
-        .join(Question, Question.id == Review.question_id)
-        .where(Review.user_id == user.id)
-    )
-    return [(moment, rating, category) for moment, rating, category in rows]
 
 
 # Reviews per day ---------------------------------------------------------------
@@ -156,22 +143,9 @@ def _accuracy(reviews: list[ReviewRow]) -> dict[str, Any]:
 # Mastery ------------------------------------------------------------------------
 
 
-def _question_rows(user: User) -> list[tuple[str, int | None, float | None]]:
-    """(category, state, stability) of every active question; None where not started."""
-    rows = db.session.execute(
-        select(Question.category, Card.state, Card.stability, Card.reps)
-        .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
-        .where(Question.retired_at.is_(None), IN_BANK)
-    )
-    return [
-        (category, state, stability) if reps else (category, None, None)
-        for category, state, stability, reps in rows
-    ]
-
-
 def _mastery(user: User) -> dict[str, Any]:
     """Every question in the bank by FSRS state and by how stable its memory is."""
-    rows = mastery_by_category(_question_rows(user), CATEGORY_LABELS)
+    rows = mastery_by_category(progress_service.question_rows(user), CATEGORY_LABELS)
     states = [
         charts.Segment(label, colour)
         for label, colour in zip(STATE_LABELS.values(), STATE_COLOURS, strict=True)

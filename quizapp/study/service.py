@@ -35,7 +35,7 @@ from quizapp.core.scheduling import (
 )
 from quizapp.exam import service as exam_service
 from quizapp.extensions import db
-from quizapp.models import Card, ExamPlan, Question, Review, StudyDay, User
+from quizapp.models import ApiReviewKey, Card, ExamPlan, Question, Review, StudyDay, User
 from quizapp.persistence import bank_cache
 from quizapp.persistence.bank_queries import IN_BANK
 
@@ -231,11 +231,14 @@ def record_review(
     response: str | None,
     duration_ms: int | None,
     now: datetime,
+    client_key: str | None = None,
 ) -> Review | None:
     """Save a review and the card state it leads to, together; None if already saved.
 
     A stale or repeated presentation (double click, refresh, back button)
-    changes nothing.
+    changes nothing. ``client_key`` (the API's idempotency key) is stored with the
+    review in the same transaction, unique per student, so a retried request can
+    find the review it made and never makes a second one.
     """
     card = db.session.scalar(
         select(Card)
@@ -269,6 +272,8 @@ def record_review(
         reviewed_at=now,
     )
     db.session.add(entry)
+    if client_key is not None:
+        db.session.add(ApiReviewKey(user_id=user.id, key=client_key, review=entry, created_at=now))
     try:
         # The day's count flushes the card and the review first: a card or review that a
         # concurrent request wrote first fails here or at the commit, alike.
@@ -420,3 +425,12 @@ def leeches(user: User) -> list[Question]:
 
 def card_is_leech(card: Card | None) -> bool:
     return card is not None and is_leech(card.lapses)
+
+
+def review_for_key(user: User, client_key: str) -> Review | None:
+    """The review the student's API client already sent under this idempotency key."""
+    return db.session.scalar(
+        select(Review)
+        .join(ApiReviewKey, ApiReviewKey.review_id == Review.id)
+        .where(ApiReviewKey.user_id == user.id, ApiReviewKey.key == client_key)
+    )

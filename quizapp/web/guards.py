@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, abort, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 #: The largest id any table holds: PostgreSQL's ``integer``.
 MAX_ID = 2**31 - 1
@@ -31,6 +31,13 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class QuestionIdConverter(BaseConverter):
+    """``<qid:...>``: what a bank question id can be (letters, digits, ``.``, ``_``, ``-``;
+    at most 120 characters, as the column holds). Anything else is a 404."""
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}"
 
 
 def has_control_character(text: str) -> bool:
@@ -54,4 +61,5 @@ def refuse_control_characters() -> None:
 def install(app: Flask) -> None:
     """Bound every ``int`` in the URL map and screen every request's text."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["qid"] = QuestionIdConverter
     app.before_request(refuse_control_characters)

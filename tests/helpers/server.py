@@ -70,6 +70,8 @@ class Gunicorn:
                 if requests.get(f"{self.url}/login", timeout=10).status_code == 200:
                     return self
             except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening while its workers still boot (building
+                # the app, the API's models among it, takes seconds on a busy machine).
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
