@@ -418,3 +418,18 @@ def test_server_errors_and_a_busy_database_keep_the_error_shape(
     assert unavailable.status_code == 503
     assert unavailable.get_json()["error"]["code"] == "unavailable"
     assert unavailable.headers["Retry-After"] == "5"
+
+
+def test_the_documented_text_pattern_refuses_exactly_what_the_guards_refuse() -> None:
+    """The document promises what the guards enforce, so no schema-valid request is refused
+    for a control character (C1 ones such as U+0085 included)."""
+    import re
+
+    from quizapp.api.schemas import NO_CONTROLS
+    from quizapp.web.guards import has_control_character
+
+    for code in range(0x3000):
+        character = chr(code)
+        assert (re.fullmatch(NO_CONTROLS, character) is None) == has_control_character(character), (
+            hex(code)
+        )

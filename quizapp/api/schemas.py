@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from quizapp.core.bank import CATEGORIES, KINDS
 
-#: Text without control characters (tab and line breaks allowed), as the guards require.
-NO_CONTROLS = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
+#: Text without control characters, C0 and C1 (tab and line breaks allowed), as the guards
+#: require (Unicode category Cc).
+NO_CONTROLS = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
 #: What a question id looks like (``web.guards.QuestionIdConverter`` routes only these).
 QUESTION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 #: A client's idempotency key: letters, digits and ``-_.:``, as UUIDs and ULIDs are.
