@@ -103,11 +103,15 @@ def gunicorn(target: str, env: dict[str, str], chdir: Path) -> Iterator[tuple[st
     ]
     process = subprocess.Popen(command, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    deadline = time.monotonic() + 120
+    while True:
         try:
             requests.get(url + "/", timeout=10)
             break
         except (requests.ConnectionError, requests.Timeout):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"{target} did not start") from None
             time.sleep(0.1)
     try:
         yield url, process.pid
@@ -269,7 +273,10 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None) -> Run:
     command += ["-d", f"{seconds}s", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    finished = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        print(f"  (wrk failed: {finished.stderr.strip() or finished.stdout.strip()})", flush=True)
+    output = finished.stdout
 
     def number(pattern: str) -> float:
         found = re.search(pattern, output)

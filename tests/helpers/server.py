@@ -73,6 +73,8 @@ class Gunicorn:
                 # Not listening yet, or listening while its workers still boot (building
                 # the app, the API's models among it, takes seconds on a busy machine).
                 time.sleep(0.2)
+        self.process.kill()  # never leave a server behind for the rest of the run
+        self.process.wait()
         raise RuntimeError("gunicorn did not answer within 60 s")
 
     def __exit__(
