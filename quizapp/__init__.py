@@ -100,9 +100,9 @@ def _auto_setup_wanted(app: Flask) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per area of the site, each defined in its package's ``__init__``."""
-    from quizapp import assignments, auth, bank, exam, home, progress, quiz, study, teach
+    from quizapp import assignments, auth, bank, exam, home, live, progress, quiz, study, teach
 
-    for area in (home, auth, bank, study, quiz, exam, progress, assignments, teach):
+    for area in (home, auth, bank, study, quiz, exam, progress, assignments, teach, live):
         app.register_blueprint(area.bp)
 
 

@@ -94,4 +94,10 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # No request may be larger than this (a roster of 500 rows is a few KB):
         # a bigger body is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Live games: their state and events in Redis when set (several workers and
+        # instances share them), else in this one process's memory.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        "LIVE_KEY_PREFIX": os.environ.get("QUIZAPP_LIVE_PREFIX", "quizapp:live:"),
+        # How long one event stream stays open before the browser reconnects.
+        "LIVE_STREAM_SECONDS": 55.0,
     }
