@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -196,7 +195,8 @@ def events(pin: str) -> Response:
     if meta is not None and not current_app.testing:
         lifetime = float(current_app.config["LIVE_STREAM_SECONDS"])
     body = stream_events(service.store(), pin, hello, lifetime)
-    response = Response(stream_with_context(body), mimetype="text/event-stream")
+    # The stream needs no request context: the store and the first event are in hand.
+    response = Response(body, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"
     return response
