@@ -166,6 +166,7 @@ class RedisStore:
         self._reader: threading.Thread | None = None
         self._reader_lock = threading.Lock()
         self._subscribed = threading.Event()
+        self._closing = threading.Event()
 
     def _key(self, pin: str, part: str) -> str:
         return f"{self.prefix}{pin}:{part}"
@@ -250,18 +251,27 @@ class RedisStore:
         """Hand every event published by any worker to this process's streams; on a lost
         connection, subscribe again after a pause (streams reload the state when they
         reconnect, so an event missed meanwhile costs nothing)."""
-        while True:
+        while not self._closing.is_set():
             try:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.prefix + _EVENTS)
                 self._subscribed.set()
-                for message in pubsub.listen():
-                    if message.get("type") != "message":
+                while not self._closing.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is None or message.get("type") != "message":
                         continue
                     pin, _, event = str(message["data"]).partition(" ")
                     self.hub.dispatch(pin, event)
-            except Exception:
+                pubsub.close()
+            except Exception:  # a dropped connection: try again shortly
                 time.sleep(0.5)
+
+    def close(self) -> None:
+        """Stop reading events and let go of the connections."""
+        self._closing.set()
+        if self._reader is not None:
+            self._reader.join(timeout=3)
+        self.redis.close()
 
     def forget_all(self) -> int:
         """Delete every key under the prefix (tests use a prefix of their own)."""
