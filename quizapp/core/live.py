@@ -230,6 +230,12 @@ def answer_refusal(
     return None
 
 
+def ordinal(place: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st."""
+    suffix = "th" if 11 <= place % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    return f"{place}{suffix}"
+
+
 def seconds_left(elapsed: float, limit: float) -> int:
     return max(0, int(limit - elapsed + 0.999))
 

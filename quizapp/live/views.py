@@ -127,7 +127,7 @@ def play(pin: str) -> str | BaseResponse:
         "question": question,
         "total": len(questions),
         "me": mine,
-        "rank": table.index(mine) + 1 if mine else None,
+        "place": rules.ordinal(table.index(mine) + 1) if mine else "",
         "table": table,
         "teams": rules.team_standings(table) if meta["team_mode"] else [],
         "answer": service.answer_of(meta, meta["index"], token) if question else None,

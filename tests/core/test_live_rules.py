@@ -257,3 +257,22 @@ def test_pins_are_six_digits_never_starting_with_zero() -> None:
     assert not live.is_pin("012345")
     assert not live.is_pin("12345")
     assert not live.is_pin("1234567")
+
+
+@pytest.mark.parametrize(
+    ("place", "text"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (102, "102nd"),
+        (111, "111th"),
+    ],
+)
+def test_places_are_written_as_people_say_them(place: int, text: str) -> None:
+    assert live.ordinal(place) == text
