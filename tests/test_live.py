@@ -6,6 +6,7 @@ the same rules on Redis across two app instances.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -314,3 +315,27 @@ def test_team_mode_deals_teams_and_scores_them(app: Flask, pinned_clock: TestClo
     assert "<h2>Teams</h2>" in board
     teams = re.findall(r"team (Aurora|Smolny)", "".join(_play_page(p, pin) for p in players))
     assert sorted(teams) == ["Aurora", "Aurora", "Smolny", "Smolny"]
+
+
+def test_a_players_stream_hears_phases_and_its_own_removal_but_not_every_answer() -> None:
+    store = MemoryStore()
+    host, anya, boris = (
+        store.listen("123456"),
+        store.listen("123456", "a"),
+        store.listen("123456", "b"),
+    )
+    for event in (
+        {"kind": "answer", "v": 2, "count": 1},
+        {"kind": "roster", "v": 2, "kicked": "a"},
+        {"kind": "phase", "v": 3, "phase": "reveal"},
+    ):
+        store.publish("123456", event)
+    heard = {
+        name: [json.loads(inbox.get_nowait())["kind"] for _ in range(inbox.qsize())]
+        for name, inbox in (("host", host), ("anya", anya), ("boris", boris))
+    }
+    assert heard == {
+        "host": ["answer", "roster", "phase"],
+        "anya": ["roster", "phase"],
+        "boris": ["phase"],
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -183,12 +184,12 @@ def submit(
 ) -> Verdict | str:
     """Grade and keep one answer; or the reason it cannot count (late, twice, closed)."""
     pin = meta["pin"]
-    if token not in players(pin):
+    if store().player(pin, token) is None:
         return "You are not in this game."
     taken = elapsed(meta, now)
-    given = store().answers(pin, index)
+    already = store().answer_of(pin, index, token) is not None
     refusal = rules.answer_refusal(
-        meta["phase"], meta["index"], index, taken, meta["seconds"], token in given
+        meta["phase"], meta["index"], index, taken, meta["seconds"], already
     )
     if refusal is not None:
         return refusal
@@ -201,12 +202,24 @@ def submit(
     }
     if not store().answer(pin, index, token, answer):
         return "You have already answered this question."
-    store().publish(pin, {"kind": "answer", "v": meta["version"], "count": len(given) + 1})
+    count = store().answer_count(pin, index)
+    store().publish(pin, {"kind": "answer", "v": meta["version"], "count": count})
     return verdict
 
 
+def seat_of(meta: dict[str, Any], token: str | None, user: User | None) -> str | None:
+    """The player's token if they have a seat: by account when signed in, else by the
+    token their phone holds."""
+    pin = meta["pin"]
+    if user is not None:
+        mine = store().user_token(pin, user.id)
+        if mine is not None and store().player(pin, mine) is not None:
+            return mine
+    return token if token and store().player(pin, token) is not None else None
+
+
 def answer_of(meta: dict[str, Any], index: int, token: str) -> rules.LiveAnswer | None:
-    found = store().answers(meta["pin"], index).get(token)
+    found = store().answer_of(meta["pin"], index, token)
     return _live_answer(found) if found is not None else None
 
 
@@ -233,7 +246,30 @@ def all_rounds(meta: dict[str, Any], count: int) -> list[dict[str, rules.LiveAns
     ]
 
 
+#: Standings worked out in this process, by game, version and number of players: every
+#: phone reloads its page on each change of phase, and the board is the same for all.
+_BOARDS: dict[tuple[str, int, int], list[rules.Standing]] = {}
+_BOARDS_LOCK = threading.Lock()
+
+
 def standings(meta: dict[str, Any]) -> list[rules.Standing]:
+    """The board after the questions revealed so far (cached but for the lobby, where
+    players still join and change their nicknames)."""
+    if meta["phase"] == rules.LOBBY:
+        return _standings(meta)
+    key = (meta["key"], meta["version"], store().player_count(meta["pin"]))
+    with _BOARDS_LOCK:
+        found = _BOARDS.get(key)
+    if found is None:
+        found = _standings(meta)
+        with _BOARDS_LOCK:
+            if len(_BOARDS) > 256:
+                _BOARDS.clear()
+            _BOARDS[key] = found
+    return found
+
+
+def _standings(meta: dict[str, Any]) -> list[rules.Standing]:
     seats = players(meta["pin"])
     return rules.standings(
         {token: seat.nickname for token, seat in seats.items()},
@@ -250,7 +286,7 @@ def histogram(meta: dict[str, Any], question: Question) -> list[rules.Bar]:
 
 
 def answered_count(meta: dict[str, Any]) -> int:
-    return len(store().answers(meta["pin"], meta["index"]))
+    return store().answer_count(meta["pin"], meta["index"])
 
 
 # ---------------------------------------------------------------- the teacher's pace

@@ -24,31 +24,47 @@ TTL_SECONDS = 6 * 3600
 _EVENTS = "events"
 
 
+#: Who a stream is for: the host hears everything; a player hears the changes of phase
+#: and their own removal (not every answer and every join, which only the host shows).
+Audience = str | None  # None: the host; else the player's token
+
+
+def _wanted(audience: Audience, event: dict[str, Any]) -> bool:
+    if audience is None:
+        return True
+    return event.get("kind") == "phase" or event.get("kicked") == audience
+
+
 class Hub:
-    """This process's listeners, by game: each open event stream has a queue here."""
+    """This process's listeners, by game: each open event stream has a queue here. An
+    event is read once and handed only to the streams it is for."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._listeners: dict[str, set[queue.SimpleQueue[str]]] = {}
+        self._listeners: dict[str, dict[queue.SimpleQueue[str], Audience]] = {}
 
-    def register(self, pin: str) -> queue.SimpleQueue[str]:
+    def register(self, pin: str, audience: Audience = None) -> queue.SimpleQueue[str]:
         inbox: queue.SimpleQueue[str] = queue.SimpleQueue()
         with self._lock:
-            self._listeners.setdefault(pin, set()).add(inbox)
+            self._listeners.setdefault(pin, {})[inbox] = audience
         return inbox
 
     def unregister(self, pin: str, inbox: queue.SimpleQueue[str]) -> None:
         with self._lock:
-            listeners = self._listeners.get(pin, set())
-            listeners.discard(inbox)
+            listeners = self._listeners.get(pin, {})
+            listeners.pop(inbox, None)
             if not listeners:
                 self._listeners.pop(pin, None)
 
     def dispatch(self, pin: str, message: str) -> None:
         with self._lock:
-            inboxes = list(self._listeners.get(pin, ()))
-        for inbox in inboxes:
-            inbox.put(message)
+            inboxes = list(self._listeners.get(pin, {}).items())
+        if not inboxes:
+            return
+        event = json.loads(message)
+        for inbox, audience in inboxes:
+            if _wanted(audience, event):
+                inbox.put(message)
 
     def listening(self, pin: str) -> int:
         with self._lock:
@@ -66,12 +82,17 @@ class LiveStore(Protocol):
     def put(self, pin: str, meta: dict[str, Any]) -> None: ...
     def join(self, pin: str, token: str, player: dict[str, Any], key: str) -> bool: ...
     def players(self, pin: str) -> dict[str, dict[str, Any]]: ...
+    def player(self, pin: str, token: str) -> dict[str, Any] | None: ...
+    def player_count(self, pin: str) -> int: ...
+    def user_token(self, pin: str, user_id: int) -> str | None: ...
     def remove(self, pin: str, token: str, key: str) -> None: ...
     def token_of_user(self, pin: str, user_id: int, token: str) -> str: ...
     def answer(self, pin: str, index: int, token: str, answer: dict[str, Any]) -> bool: ...
     def answers(self, pin: str, index: int) -> dict[str, dict[str, Any]]: ...
+    def answer_of(self, pin: str, index: int, token: str) -> dict[str, Any] | None: ...
+    def answer_count(self, pin: str, index: int) -> int: ...
     def publish(self, pin: str, event: dict[str, Any]) -> None: ...
-    def listen(self, pin: str) -> queue.SimpleQueue[str]: ...
+    def listen(self, pin: str, audience: Audience = None) -> queue.SimpleQueue[str]: ...
 
 
 class MemoryStore:
@@ -121,6 +142,19 @@ class MemoryStore:
             found = dict(self._players.get(pin, {}))
         return {token: json.loads(raw) for token, raw in found.items()}
 
+    def player(self, pin: str, token: str) -> dict[str, Any] | None:
+        with self._lock:
+            raw = self._players.get(pin, {}).get(token)
+        return json.loads(raw) if raw is not None else None
+
+    def player_count(self, pin: str) -> int:
+        with self._lock:
+            return len(self._players.get(pin, {}))
+
+    def user_token(self, pin: str, user_id: int) -> str | None:
+        with self._lock:
+            return self._users.get(pin, {}).get(user_id)
+
     def remove(self, pin: str, token: str, key: str) -> None:
         with self._lock:
             self._players.get(pin, {}).pop(token, None)
@@ -144,11 +178,20 @@ class MemoryStore:
             found = dict(self._answers.get((pin, index), {}))
         return {token: json.loads(raw) for token, raw in found.items()}
 
+    def answer_count(self, pin: str, index: int) -> int:
+        with self._lock:
+            return len(self._answers.get((pin, index), {}))
+
+    def answer_of(self, pin: str, index: int, token: str) -> dict[str, Any] | None:
+        with self._lock:
+            raw = self._answers.get((pin, index), {}).get(token)
+        return json.loads(raw) if raw is not None else None
+
     def publish(self, pin: str, event: dict[str, Any]) -> None:
         self.hub.dispatch(pin, json.dumps(event))
 
-    def listen(self, pin: str) -> queue.SimpleQueue[str]:
-        return self.hub.register(pin)
+    def listen(self, pin: str, audience: Audience = None) -> queue.SimpleQueue[str]:
+        return self.hub.register(pin, audience)
 
 
 class RedisStore:
@@ -160,7 +203,12 @@ class RedisStore:
     def __init__(self, url: str, prefix: str) -> None:
         import redis
 
-        self.redis = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        # A request waits for a free connection rather than failing when every one is
+        # busy (each worker has as many threads as open event streams, and more).
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=64, timeout=10, decode_responses=True, health_check_interval=30
+        )
+        self.redis = redis.Redis(connection_pool=pool)
         self.prefix = prefix
         self.hub = Hub()
         self._reader: threading.Thread | None = None
@@ -204,6 +252,17 @@ class RedisStore:
         found = self.redis.hgetall(self._key(pin, "players"))
         return {token: json.loads(raw) for token, raw in found.items()}
 
+    def player(self, pin: str, token: str) -> dict[str, Any] | None:
+        raw = self.redis.hget(self._key(pin, "players"), token)
+        return json.loads(raw) if raw is not None else None
+
+    def player_count(self, pin: str) -> int:
+        return int(self.redis.hlen(self._key(pin, "players")))
+
+    def user_token(self, pin: str, user_id: int) -> str | None:
+        found = self.redis.hget(self._key(pin, "users"), str(user_id))
+        return str(found) if found is not None else None
+
     def remove(self, pin: str, token: str, key: str) -> None:
         pipe = self.redis.pipeline()
         pipe.hdel(self._key(pin, "players"), token)
@@ -229,11 +288,18 @@ class RedisStore:
         found = self.redis.hgetall(self._key(pin, f"answers:{index}"))
         return {token: json.loads(raw) for token, raw in found.items()}
 
+    def answer_count(self, pin: str, index: int) -> int:
+        return int(self.redis.hlen(self._key(pin, f"answers:{index}")))
+
+    def answer_of(self, pin: str, index: int, token: str) -> dict[str, Any] | None:
+        raw = self.redis.hget(self._key(pin, f"answers:{index}"), token)
+        return json.loads(raw) if raw is not None else None
+
     def publish(self, pin: str, event: dict[str, Any]) -> None:
         self.redis.publish(self.prefix + _EVENTS, f"{pin} {json.dumps(event)}")
 
-    def listen(self, pin: str) -> queue.SimpleQueue[str]:
-        inbox = self.hub.register(pin)
+    def listen(self, pin: str, audience: Audience = None) -> queue.SimpleQueue[str]:
+        inbox = self.hub.register(pin, audience)
         self._ensure_reader()
         return inbox
 
@@ -282,11 +348,12 @@ class RedisStore:
 
 
 def stream_events(
-    store: LiveStore, pin: str, hello: dict[str, Any], lifetime: float
+    store: LiveStore, pin: str, hello: dict[str, Any], lifetime: float, audience: Audience
 ) -> Iterator[str]:
-    """Server-Sent Events for one browser: the state now, then every event of the game,
-    for ``lifetime`` seconds (the browser reconnects by itself after ``retry``)."""
-    inbox = store.listen(pin) if lifetime > 0 else None
+    """Server-Sent Events for one browser: the state now, then the game's events for
+    ``audience``, for ``lifetime`` seconds (the browser reconnects by itself after
+    ``retry``)."""
+    inbox = store.listen(pin, audience) if lifetime > 0 else None
     try:
         yield f"retry: 1000\nevent: hello\ndata: {json.dumps(hello)}\n\n"
         deadline = time.monotonic() + lifetime

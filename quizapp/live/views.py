@@ -8,6 +8,7 @@ made the game, by their session, so a reload keeps control.
 from __future__ import annotations
 
 import io
+import random
 from typing import Any
 
 import segno
@@ -52,13 +53,8 @@ def _game_or_404(pin: str) -> dict[str, Any]:
 
 def _my_token(meta: dict[str, Any]) -> str | None:
     """The player's seat in this game: by account when signed in, else by cookie."""
-    seats = service.players(meta["pin"])
-    if current_user.is_authenticated:
-        for token, seat in seats.items():
-            if seat.user_id == current_user.id:
-                return token
-    token = request.cookies.get(_cookie_name(meta["pin"]), "")
-    return token if token in seats else None
+    user = signed_in_user() if current_user.is_authenticated else None
+    return service.seat_of(meta, request.cookies.get(_cookie_name(meta["pin"])), user)
 
 
 def _hosted(pin: str) -> dict[str, Any]:
@@ -193,8 +189,13 @@ def events(pin: str) -> Response:
     hello = {"v": meta["version"], "phase": meta["phase"]} if meta else {"v": 0, "gone": True}
     lifetime = 0.0
     if meta is not None and not current_app.testing:
-        lifetime = float(current_app.config["LIVE_STREAM_SECONDS"])
-    body = stream_events(service.store(), pin, hello, lifetime)
+        # Spread over the last fifth, so a room that connected at once reconnects apart.
+        lifetime = float(current_app.config["LIVE_STREAM_SECONDS"]) * random.uniform(0.8, 1.0)
+    audience: str | None = "nobody"  # a stranger hears the changes of phase only
+    if meta is not None:
+        hosting = current_user.is_authenticated and meta["teacher_id"] == current_user.id
+        audience = None if hosting else _my_token(meta) or "nobody"
+    body = stream_events(service.store(), pin, hello, lifetime, audience)
     # The stream needs no request context: the store and the first event are in hand.
     response = Response(body, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
