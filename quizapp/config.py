@@ -99,5 +99,5 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
         "LIVE_KEY_PREFIX": os.environ.get("QUIZAPP_LIVE_PREFIX", "quizapp:live:"),
         # How long one event stream stays open before the browser reconnects.
-        "LIVE_STREAM_SECONDS": 55.0,
+        "LIVE_STREAM_SECONDS": 120.0,
     }

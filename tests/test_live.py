@@ -339,3 +339,16 @@ def test_a_players_stream_hears_phases_and_its_own_removal_but_not_every_answer(
         "anya": ["roster", "phase"],
         "boris": ["phase"],
     }
+
+
+def test_without_javascript_waiting_pages_reload_themselves_and_the_form_does_not(
+    app: Flask, lobby: dict
+) -> None:
+    teacher, member, pin = lobby["teacher"], lobby["member"], lobby["pin"]
+    join_game(member, pin, "No Script")
+    refresh = '<noscript><meta http-equiv="refresh" content="3"></noscript>'
+    assert refresh in _play_page(member, pin)
+    act(teacher, pin, "start")
+    question = _play_page(member, pin)
+    assert 'name="index" value="0"' in question
+    assert "http-equiv" not in question  # a reload would lose what is being typed

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.core import live as rules
+from quizapp.core.bank import BankQuestion
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.quiz import QuizSpec, draw
 from quizapp.extensions import db
@@ -35,6 +36,7 @@ from quizapp.models import (
 )
 from quizapp.quiz.service import active_pool, attempt_for, send_missed_to_deck
 from quizapp.teach.service import is_member
+from quizapp.web.texts import evidence_in_context
 
 
 def store() -> LiveStore:
@@ -154,13 +156,56 @@ def remove_player(meta: dict[str, Any], token: str) -> bool:
 # ---------------------------------------------------------------- questions and answers
 
 
-def questions_of(meta: dict[str, Any]) -> list[Question]:
+@dataclass(frozen=True)
+class LiveQuestion:
+    """What a live page shows of a question, read once per game in each process (every
+    phone loads its page again at each change of phase)."""
+
+    id: str
+    kind: str
+    prompt: str
+    answer: Any
+    choices: tuple[str, ...]
+    answer_text: str
+    core: BankQuestion
+    evidence: list[Any]
+
+
+_QUESTIONS: dict[str, list[LiveQuestion]] = {}
+_QUESTIONS_LOCK = threading.Lock()
+
+
+def questions_of(meta: dict[str, Any]) -> list[LiveQuestion]:
+    with _QUESTIONS_LOCK:
+        found = _QUESTIONS.get(meta["key"])
+    if found is not None:
+        return found
     ids = meta["question_ids"]
-    found = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
-    return [found[qid] for qid in ids if qid in found]
+    rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    found = []
+    for qid in ids:
+        if qid in rows:
+            core = rows[qid].to_core()
+            found.append(
+                LiveQuestion(
+                    core.id,
+                    core.kind,
+                    core.prompt,
+                    core.answer,
+                    core.choices,
+                    core.answer_text,
+                    core,
+                    evidence_in_context(rows[qid]),
+                )
+            )
+    with _QUESTIONS_LOCK:
+        if len(_QUESTIONS) > 64:
+            _QUESTIONS.clear()
+        _QUESTIONS[meta["key"]] = found
+    return found
 
 
-def options_for(meta: dict[str, Any], index: int, question: Question) -> list[str]:
+def options_for(meta: dict[str, Any], index: int, question: LiveQuestion) -> list[str]:
     """The options of a multiple choice question (or the events of a timeline), in an
     order fixed for this game and question, so every phone and the projector agree."""
     if question.kind == "choice":
@@ -180,7 +225,12 @@ def elapsed(meta: dict[str, Any], now: datetime) -> float:
 
 
 def submit(
-    meta: dict[str, Any], token: str, index: int, question: Question, response: str, now: datetime
+    meta: dict[str, Any],
+    token: str,
+    index: int,
+    question: LiveQuestion,
+    response: str,
+    now: datetime,
 ) -> Verdict | str:
     """Grade and keep one answer; or the reason it cannot count (late, twice, closed)."""
     pin = meta["pin"]
@@ -193,7 +243,7 @@ def submit(
     )
     if refusal is not None:
         return refusal
-    verdict = grade(question.to_core(), response)
+    verdict = grade(question.core, response)
     answer = {
         "response": response,
         "correct": verdict.correct,
@@ -279,7 +329,7 @@ def _standings(meta: dict[str, Any]) -> list[rules.Standing]:
     )
 
 
-def histogram(meta: dict[str, Any], question: Question) -> list[rules.Bar]:
+def histogram(meta: dict[str, Any], question: LiveQuestion) -> list[rules.Bar]:
     given = [_live_answer(a) for a in store().answers(meta["pin"], meta["index"]).values()]
     options = options_for(meta, meta["index"], question) if question.kind == "choice" else []
     return rules.histogram(given, options, len(players(meta["pin"])))
@@ -409,7 +459,7 @@ def _class_assignment(
 
 def _attempt(
     meta: dict[str, Any],
-    questions: list[Question],
+    questions: list[LiveQuestion],
     rounds: list[dict[str, rules.LiveAnswer]],
     token: str,
     user_id: int,

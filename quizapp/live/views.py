@@ -35,7 +35,6 @@ from quizapp.models import LiveGame, utcnow
 from quizapp.teach.service import classes_of, owned_class, owned_set, sets_of
 from quizapp.web.accounts import signed_in_user
 from quizapp.web.answers import response_from_form
-from quizapp.web.texts import evidence_in_context
 
 COOKIE_SECONDS = 6 * 3600
 
@@ -133,8 +132,6 @@ def play(pin: str) -> str | BaseResponse:
     if meta["phase"] == rules.QUESTION:
         taken = service.elapsed(meta, utcnow())
         context["seconds_left"] = rules.seconds_left(taken, meta["seconds"])
-    if meta["phase"] in (rules.REVEAL, rules.LEADERBOARD) and question is not None:
-        context["evidence"] = evidence_in_context(question)
     if meta["phase"] == rules.FINISHED:
         context["can_keep"] = bool(meta.get("attempts", {}).get(token))
     return render_template("live/play.html", **context)
@@ -189,8 +186,8 @@ def events(pin: str) -> Response:
     hello = {"v": meta["version"], "phase": meta["phase"]} if meta else {"v": 0, "gone": True}
     lifetime = 0.0
     if meta is not None and not current_app.testing:
-        # Spread over the last fifth, so a room that connected at once reconnects apart.
-        lifetime = float(current_app.config["LIVE_STREAM_SECONDS"]) * random.uniform(0.8, 1.0)
+        # Spread over the second half, so a room that connected at once reconnects apart.
+        lifetime = float(current_app.config["LIVE_STREAM_SECONDS"]) * random.uniform(0.5, 1.0)
     audience: str | None = "nobody"  # a stranger hears the changes of phase only
     if meta is not None:
         hosting = current_user.is_authenticated and meta["teacher_id"] == current_user.id
@@ -279,7 +276,6 @@ def host(pin: str) -> str | BaseResponse:
         )
     if meta["phase"] == rules.REVEAL and question is not None:
         context["bars"] = service.histogram(meta, question)
-        context["evidence"] = evidence_in_context(question)
     if meta["phase"] == rules.FINISHED and meta.get("game_id"):
         record = db.session.get(LiveGame, meta["game_id"])
         context["assignment_id"] = record.assignment_id if record else None
