@@ -160,12 +160,15 @@ def _score(page: Page) -> int:
 def _open_lobby(teacher: Page, username: str) -> tuple[str, str]:
     """The teacher opens a lobby for the set and the class; returns the PIN and join link."""
     _sign_in(teacher, username)
-    teacher.goto("/live/new")
+    teacher.goto("/teach/")
+    teacher.get_by_role("link", name="Host a live game").click()
     teacher.get_by_label("Questions", exact=True).select_option(label="October live (5 questions)")
     teacher.get_by_label("Class (results go to its gradebook)").select_option(
         label="Year 11 History"
     )
     teacher.get_by_label("Seconds per question").select_option("30")
+    assert_accessible(teacher)
+    shoot(teacher, "live-new")
     teacher.get_by_role("button", name="Open the lobby").click()
     expect(teacher.locator("img.live-qr")).to_be_visible()
     assert "Live games need Redis" not in teacher.content()
