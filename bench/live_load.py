@@ -226,89 +226,95 @@ def play(args: argparse.Namespace) -> None:
     store = redis.Redis.from_url(REDIS_URL)
     store.ping()
     threads = str(args.players + 32)
-    with tempfile.TemporaryDirectory() as folder:
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-        options = ("-k", "gthread", "--threads", threads, "--graceful-timeout", "2")
-        env = {"REDIS_URL": REDIS_URL, "QUIZAPP_LIVE_PREFIX": prefix}
-        with Gunicorn(database_url, Path(folder) / "instance", args.workers, options, env) as app:
-            log: list[str] = []
-            drain = threading.Thread(target=_drain, args=(app, log), daemon=True)
-            drain.start()
-            teacher = requests.Session()
-            username = seed_teacher(database_url, Path(folder) / "seed")
-            post(
-                teacher,
-                f"{app.url}/login",
-                f"{app.url}/login",
-                {"username": username, "password": PASSWORD},
-            )
-            created = post(
-                teacher,
-                f"{app.url}/live/new",
-                f"{app.url}/live/new",
-                {
-                    "quiz_set": "0",
-                    "school_class": "0",
-                    "seconds": "30",
-                    "count": str(args.questions),
-                },
-            )
-            pin = created.headers["Location"].split("/")[2]
-            host = f"{app.url}/live/{pin}/host"
-            players = [Player(f"Player {n:03d}", requests.Session()) for n in range(args.players)]
-            with ThreadPoolExecutor(16) as pool:
-                list(pool.map(lambda p: join(app.url, pin, p), players))
-            timings = Timings()
-            ready = threading.Event()
-            thread, loop, stop = run_streams(app.url, pin, players, timings, ready)
-            ready.wait()
-            time.sleep(1.0)
-            host_token = csrf_token(teacher.get(host, timeout=30).text)
-            pids = [app.process.pid, *app.worker_pids()]
-            cpu_before, redis_before, wall_before = (
-                cpu_seconds(pids),
-                redis_cpu(store),
-                time.perf_counter(),
-            )
-            version = 1
-            answered: list[int] = []
-
-            def act(action: str) -> None:
-                nonlocal version
-                version += 1
-                timings.sent[version] = time.perf_counter()
-                response = teacher.post(
-                    host,
-                    data={"csrf_token": host_token, "action": action},
-                    allow_redirects=False,
-                    timeout=30,
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            database_url = f"sqlite:///{folder}/bench.sqlite3"
+            options = ("-k", "gthread", "--threads", threads, "--graceful-timeout", "2")
+            env = {"REDIS_URL": REDIS_URL, "QUIZAPP_LIVE_PREFIX": prefix}
+            with Gunicorn(
+                database_url, Path(folder) / "instance", args.workers, options, env
+            ) as app:
+                log: list[str] = []
+                drain = threading.Thread(target=_drain, args=(app, log), daemon=True)
+                drain.start()
+                teacher = requests.Session()
+                username = seed_teacher(database_url, Path(folder) / "seed")
+                post(
+                    teacher,
+                    f"{app.url}/login",
+                    f"{app.url}/login",
+                    {"username": username, "password": PASSWORD},
                 )
-                assert response.status_code == 302, response.status_code
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    with timings.lock:
-                        if len(timings.heard.get(version, [])) >= len(players):
-                            break
-                    time.sleep(0.02)
-                time.sleep(args.pause)
-
-            act("start")
-            for index in range(args.questions):
+                created = post(
+                    teacher,
+                    f"{app.url}/live/new",
+                    f"{app.url}/live/new",
+                    {
+                        "quiz_set": "0",
+                        "school_class": "0",
+                        "seconds": "30",
+                        "count": str(args.questions),
+                    },
+                )
+                pin = created.headers["Location"].split("/")[2]
+                host = f"{app.url}/live/{pin}/host"
+                players = [
+                    Player(f"Player {n:03d}", requests.Session()) for n in range(args.players)
+                ]
                 with ThreadPoolExecutor(16) as pool:
-                    answered += pool.map(lambda p, i=index: answer(app.url, pin, i, p), players)
-                act("reveal")
-                act("leaderboard")
-                act("next")
-            wall = time.perf_counter() - wall_before
-            cpu, redis_used = cpu_seconds(pids) - cpu_before, redis_cpu(store) - redis_before
-            loop.call_soon_threadsafe(stop.set)
-            thread.join(timeout=10)
-            final = teacher.get(host, timeout=30).text
+                    list(pool.map(lambda p: join(app.url, pin, p), players))
+                timings = Timings()
+                ready = threading.Event()
+                thread, loop, stop = run_streams(app.url, pin, players, timings, ready)
+                ready.wait()
+                time.sleep(1.0)
+                host_token = csrf_token(teacher.get(host, timeout=30).text)
+                pids = [app.process.pid, *app.worker_pids()]
+                cpu_before, redis_before, wall_before = (
+                    cpu_seconds(pids),
+                    redis_cpu(store),
+                    time.perf_counter(),
+                )
+                version = 1
+                answered: list[int] = []
+
+                def act(action: str) -> None:
+                    nonlocal version
+                    version += 1
+                    timings.sent[version] = time.perf_counter()
+                    response = teacher.post(
+                        host,
+                        data={"csrf_token": host_token, "action": action},
+                        allow_redirects=False,
+                        timeout=30,
+                    )
+                    assert response.status_code == 302, response.status_code
+                    deadline = time.monotonic() + 10
+                    while time.monotonic() < deadline:
+                        with timings.lock:
+                            if len(timings.heard.get(version, [])) >= len(players):
+                                break
+                        time.sleep(0.02)
+                    time.sleep(args.pause)
+
+                act("start")
+                for index in range(args.questions):
+                    with ThreadPoolExecutor(16) as pool:
+                        answered += pool.map(lambda p, i=index: answer(app.url, pin, i, p), players)
+                    act("reveal")
+                    act("leaderboard")
+                    act("next")
+                wall = time.perf_counter() - wall_before
+                cpu, redis_used = cpu_seconds(pids) - cpu_before, redis_cpu(store) - redis_before
+                loop.call_soon_threadsafe(stop.set)
+                thread.join(timeout=10)
+                final = teacher.get(host, timeout=30).text
+    finally:  # the game's keys go, however the run ended
+        keys = list(store.scan_iter(match=prefix + "*"))
+        if keys:
+            store.delete(*keys)
     if log:
         print("gunicorn's log (last lines):", *log[-8:], sep="\n  ")
-    keys = list(store.scan_iter(match=prefix + "*"))
-    if keys:
-        store.delete(*keys)
     report(args, timings, answered, wall, cpu, redis_used, "Final leaderboard" in final)
 
 
