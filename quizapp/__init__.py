@@ -108,14 +108,15 @@ def _register_blueprints(app: Flask) -> None:
         exam,
         exports,
         home,
+        live,
         progress,
         quiz,
         study,
         teach,
     )
 
-    areas = (home, auth, bank, study, quiz, exam, progress, assignments, teach, exports, api)
-    for area in areas:
+    areas = (home, auth, bank, study, quiz, exam, progress, assignments, teach, exports, live)
+    for area in (*areas, api):
         app.register_blueprint(area.bp)
 
 

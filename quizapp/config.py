@@ -108,6 +108,12 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # Requests one API token may make per window (counted in the database).
         "API_RATE_LIMIT": _whole(os.environ.get("QUIZAPP_API_RATE_LIMIT", ""), 120),
         "API_RATE_WINDOW_SECONDS": 60,
+        # Live games: their state and events in Redis when set (several workers and
+        # instances share them), else in this one process's memory.
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        "LIVE_KEY_PREFIX": os.environ.get("QUIZAPP_LIVE_PREFIX", "quizapp:live:"),
+        # How long one event stream stays open before the browser reconnects.
+        "LIVE_STREAM_SECONDS": 120.0,
     }
 
 

@@ -522,3 +522,29 @@ class ApiReviewKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     review: Mapped[Review] = relationship()
+
+
+class LiveGame(db.Model):
+    """A live class game once played: its questions, players' final standings and, for a
+    class, the assignment its players' attempts were filed under (so the gradebook and
+    item analysis read it like any other). ``session_key`` is unique per game played,
+    so saving the end twice (a double click on two workers) keeps one row."""
+
+    __tablename__ = "live_games"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_key: Mapped[str] = mapped_column(String(40), unique=True)
+    pin: Mapped[str] = mapped_column(String(6))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    seconds: Mapped[int] = mapped_column(Integer)
+    team_mode: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The final leaderboard: nickname, score, correct, team and account (if any) per player.
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -33,6 +33,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers.api import bearer, make_token
 from helpers.clock import today
+from helpers.live import host_game, join_game
 from helpers.teaching import (
     answer_all,
     assign,
@@ -138,6 +139,13 @@ def world(app: Flask) -> Iterator[World]:
     )
     attempt_t_self = _quick_quiz(other_student)
 
+    # Teacher A hosts a live game for class A that everyone signed in has joined, and a
+    # spare one the matrix starts.
+    live_a = host_game(teacher, set_a, class_a)
+    live_spare = host_game(teacher, set_a)
+    for role, client in clients.items():
+        assert join_game(client, live_a, f"Matrix {role}"[:20]).status_code == 302
+
     ids = {
         "class_a": class_a,
         "class_a_spare": class_a_spare,
@@ -160,6 +168,8 @@ def world(app: Flask) -> Iterator[World]:
         "answer_question": questions[4],
         "review_question": questions[5],
         "api_review_question": question_ids(app, 1, category="events")[0],
+        "live_a": live_a,
+        "live_spare": live_spare,
     }
     # A personal access token per role for the API's rows, and a spare of the student's
     # for the revoke row; the rate limit is lifted so the hostile rows are not throttled.
@@ -426,7 +436,15 @@ def _fields(**fields: Any) -> Data:
     return data
 
 
+def _live_join_data(world: World) -> dict[str, Any]:
+    return {"pin": world.ids["live_a"], "nickname": unique_name("m")}
+
+
 CLASS_A = "/teach/classes/{class_a}"
+LIVE_A = "/live/{live_a}"
+LIVE_SPARE = "/live/{live_spare}"
+#: A live game's players: visitors are sent to join it first.
+LIVE_PLAYERS = {**signed_in(goes(LIVE_A + "/play")), ANONYMOUS: goes(r"/live/\?pin={live_a}")}
 SET_A = "/teach/sets/{set_a}"
 NEW_ATTEMPT = r"/quiz/\d+/1"
 
@@ -550,6 +568,40 @@ MATRIX: list[Row] = [
         "/assignments/<int:assignment_id>/start",
         "/assignments/{assignment_a}/start",
         students_own(goes("/assignments/{assignment_a}")),
+    ),
+    # -------------------------------------------------- live games
+    get("/live/", "/live/", everyone()),
+    post("/live/", "/live/", everyone(goes(LIVE_A + "/play")), _live_join_data),
+    get(
+        "/live/<pin>/play",
+        LIVE_A + "/play",
+        {**signed_in(OK), ANONYMOUS: goes(r"/live/\?pin={live_a}")},
+    ),
+    # The game is in its lobby: no question is open, so the player is sent back.
+    post("/live/<pin>/answer", LIVE_A + "/answer", LIVE_PLAYERS, _fields(index="0", response="x")),
+    post("/live/<pin>/deck", LIVE_A + "/deck", signed_in(goes(LIVE_A + "/play"))),
+    get("/live/<pin>/events", LIVE_A + "/events", everyone()),
+    get("/live/<pin>/qr.svg", LIVE_A + "/qr.svg", everyone()),
+    get("/live/new", "/live/new", teachers(OK)),
+    post(
+        "/live/new",
+        "/live/new",
+        teachers(goes(r"/live/\d{{6}}/host")),
+        _fields(quiz_set="0", school_class="0", seconds="20", count="3"),
+    ),
+    get("/live/<pin>/host", LIVE_A + "/host", teachers_own(OK)),
+    # Starting the spare game (a second start changes nothing): back to the host's screen.
+    post(
+        "/live/<pin>/host",
+        LIVE_SPARE + "/host",
+        teachers_own(goes(LIVE_SPARE + "/host")),
+        _fields(action="start"),
+    ),
+    post(
+        "/live/<pin>/remove",
+        LIVE_A + "/remove",
+        teachers_own(goes(LIVE_A + "/host")),
+        _fields(token="nobody-has-this-token"),
     ),
     # -------------------------------------------------- teaching: classes
     get("/teach/", "/teach/", teachers(OK)),

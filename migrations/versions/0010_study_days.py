@@ -1,7 +1,7 @@
 """study days: one row per student and day with reviews, for the streak
 
 Revision ID: 0010
-Revises: 0007_api_tokens
+Revises: 0008_live_games
 Create Date: 2026-12-01 07:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007_api_tokens'
+down_revision = '0008_live_games'
 branch_labels = None
 depends_on = None
 

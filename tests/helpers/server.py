@@ -29,7 +29,15 @@ def free_port() -> int:
 class Gunicorn:
     """``gunicorn -w N 'quizapp:create_app()'`` on a free loopback port, stopped on exit."""
 
-    def __init__(self, database_url: str, instance: Path, workers: int = 2) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        instance: Path,
+        workers: int = 2,
+        options: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """``options`` are more gunicorn flags (a worker class, say); ``env`` more settings."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = [
@@ -42,6 +50,7 @@ class Gunicorn:
             "30",
             "-b",
             f"127.0.0.1:{self.port}",
+            *options,
             "quizapp:create_app()",
         ]
         self.env = {
@@ -49,6 +58,7 @@ class Gunicorn:
             "DATABASE_URL": database_url,
             "SECRET_KEY": SECRET,
             "QUIZAPP_INSTANCE_PATH": str(instance),
+            **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
 
