@@ -377,6 +377,8 @@ MATRIX: list[Row] = [
         visitors_only(goes("/")),
         _fields(username="{student_name}", password=PASSWORD),
     ),
+    # The theme switch: anyone may choose; the page named in ``next`` comes back.
+    post("/theme", "/theme", everyone(goes("/bank/")), _fields(theme="dark", next="/bank/")),
     get("/register", "/register", visitors_only(OK)),
     post("/register", "/register", visitors_only(goes("/")), _register_data),
     post("/logout", "/logout", everyone(goes("/login")), fresh=True),
@@ -559,6 +561,13 @@ MATRIX: list[Row] = [
         _fields(count="1", text="zzqxjw"),
     ),
     post("/teach/sets/<int:set_id>/copy", SET_A + "/copy", teachers_own(goes(r"/teach/sets/\d+"))),
+    get("/teach/sets/<int:set_id>/print", SET_A + "/print", teachers_own(OK)),
+    get(
+        "/teach/sets/<int:set_id>/print",
+        "/teach/sets/{set_b}/print",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's set",
+    ),
     get("/teach/sets/<int:set_id>/assign", SET_A + "/assign", teachers_own(OK)),
     post(
         "/teach/sets/<int:set_id>/assign",
