@@ -115,8 +115,9 @@ def _finished_self_test(app: Flask, client: Any, username: str) -> int:
     return attempt_id
 
 
-def _class_of_thirty(app: Flask) -> tuple[str, int, int, int]:
-    """A teacher, a class of 30, two assignments; 12 and 6 students have taken them."""
+def _class_of_thirty(app: Flask, also: str) -> tuple[str, int, int, int]:
+    """A teacher, a class of 30 (and ``also``, who has taken nothing), two assignments;
+    12 and 6 students have taken them."""
     client = app.test_client()
     teacher = make_teacher(app, client)
     class_id = create_class(client, "Year 11 History: October")
@@ -124,7 +125,7 @@ def _class_of_thirty(app: Flask) -> tuple[str, int, int, int]:
     first_set = create_set(client, ids[:4], "Dates of October", attempts_allowed="1")
     second_set = create_set(client, ids[4:8], "The Winter Palace", attempts_allowed="1")
     first = assign(client, first_set, class_id)
-    second = assign(client, second_set, class_id)
+    second = assign(client, second_set, class_id, due=today() + timedelta(days=9))
     now = utcnow()
     names = []
     with app.app_context():
@@ -144,6 +145,8 @@ def _class_of_thirty(app: Flask) -> tuple[str, int, int, int]:
             db.session.commit()
             teach.add_member(school_class, user, now)
             names.append(username)
+        other = db.session.scalar(select(User).where(User.username == also))
+        teach.add_member(school_class, other, now)
     patterns = [
         [True, True, True, True],
         [True, False, True, True],
@@ -167,7 +170,7 @@ def _class_of_thirty(app: Flask) -> tuple[str, int, int, int]:
 def world(app: Flask) -> World:
     student = _student_with_a_week_of_study(app)
     attempt_id = _finished_self_test(app, app.test_client(), student)
-    teacher, set_id, assignment_id, class_id = _class_of_thirty(app)
+    teacher, set_id, assignment_id, class_id = _class_of_thirty(app, also=student)
     return World(student, attempt_id, teacher, set_id, assignment_id, class_id)
 
 
@@ -264,6 +267,9 @@ def test_student_pages_light_and_dark_at_both_widths(contexts: Any, world: World
     exam = page.get_by_role("region", name="Exam")
     expect(exam.locator("[data-countdown]")).to_contain_text("10 days to go")
     expect(exam.locator("[data-trend]")).to_contain_text(re.compile(r"up \d+ points? since"))
+    upcoming = page.get_by_role("region", name="Next assignment")
+    expect(upcoming.locator("[data-next-assignment]")).to_contain_text("Dates of October")
+    expect(upcoming.locator(".status-badge")).to_have_text("To do")
     expect(
         plan.get_by_role("link", name=re.compile(r"^Start studying: \d+ cards$"))
     ).to_be_focused()
@@ -322,10 +328,10 @@ def test_teacher_reports_wide_sticky_sortable_and_printable(contexts: Any, world
     page = contexts(viewport={"width": 1280, "height": 800}).new_page()
     _sign_in(page, world.teacher, "Ms Ivanova")
 
-    # The assignment's gradebook: the screen's width, all 30 students, the header stuck on
+    # The assignment's gradebook: the screen's width, all 31 students, the header stuck on
     # top as the table scrolls.
     page.goto(gradebook)
-    expect(page.locator("[data-gradebook] tbody tr")).to_have_count(CLASS_SIZE)
+    expect(page.locator("[data-gradebook] tbody tr")).to_have_count(CLASS_SIZE + 1)
     main = page.locator("main").bounding_box()
     assert main is not None
     assert main["width"] > 1100, main  # no 800 px column
@@ -356,7 +362,7 @@ def test_teacher_reports_wide_sticky_sortable_and_printable(contexts: Any, world
     page.goto(f"/teach/classes/{world.class_id}/gradebook")
     page.set_viewport_size({"width": 390, "height": 800})
     book = page.get_by_role("region", name="Class gradebook")
-    expect(book.locator("tbody tr")).to_have_count(CLASS_SIZE)
+    expect(book.locator("tbody tr")).to_have_count(CLASS_SIZE + 1)
     book.evaluate("box => box.scrollTo(box.scrollWidth, box.scrollHeight)")
     assert book.evaluate("box => box.scrollLeft") > 0  # the table is wider than the phone
     name = book.locator("tbody tr").last.locator("th").bounding_box()
