@@ -51,13 +51,14 @@ def create_app(
     login_manager.init_app(app)
     compress.init_app(app)
 
-    from quizapp.web import assets, guards, headers
+    from quizapp.web import assets, guards, headers, theme
 
     _trust_proxies(app)
 
     guards.install(app)  # before the blueprints, so their routes use the bounded converter
     headers.install(app)
     assets.install(app)
+    theme.install(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)

@@ -98,7 +98,10 @@ def build_config(instance_path: str) -> dict[str, Any]:
             "text/csv",
             "image/svg+xml",
             "application/json",
+            "application/manifest+json",
         ],
+        # Flask-Compress leaves out bodies under 500 bytes; the icon and manifest are smaller.
+        "COMPRESS_MIN_SIZE": 128,
         # How many reverse proxies stand in front of the app and set X-Forwarded-For
         # and -Proto; 0 (the default) trusts no such header.
         "TRUSTED_PROXIES": int(proxies) if proxies.isdigit() else 0,

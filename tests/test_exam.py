@@ -34,7 +34,8 @@ def test_setting_an_exam_shows_readiness(client: FlaskClient) -> None:
     assert set_exam(client, 20, categories=["slogans"]).status_code == 302
     page = client.get("/exam/").get_data(as_text=True)
     assert "data-readiness>0%" in page
-    assert "Weakest cards on exam day" in page
+    assert "Weakest studied cards" in page
+    assert "Not studied yet" in page
     assert "20 days to go" in page
 
 

@@ -44,3 +44,24 @@ def test_a_static_url_changes_with_the_file(tmp_path: object) -> None:
     file.write_text("a { color: blue }")
     _version.cache_clear()
     assert _version(file) != first
+
+
+#: What a main page may cost on a first view, compressed: the page and every file it loads.
+FIRST_VIEW_BUDGET = 50 * 1024
+
+
+def _first_view_bytes(client: FlaskClient, url: str) -> int:
+    page = client.get(url, headers={"Accept-Encoding": "br"})
+    assert page.status_code == 200, url
+    total = len(page.data)
+    html = client.get(url).get_data(as_text=True)
+    for asset in set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html)):
+        total += len(client.get(asset, headers={"Accept-Encoding": "br"}).data)
+    return total
+
+
+def test_each_main_page_costs_at_most_50_kb_on_a_first_view(client: FlaskClient) -> None:
+    register(client)
+    for url in ("/", "/study/", "/bank/", "/progress/", "/exam/", "/quiz/", "/settings"):
+        cost = _first_view_bytes(client, url)
+        assert cost <= FIRST_VIEW_BUDGET, (url, cost)

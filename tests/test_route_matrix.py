@@ -460,6 +460,8 @@ MATRIX: list[Row] = [
         visitors_only(goes("/")),
         _fields(username="{student_name}", password=PASSWORD),
     ),
+    # The theme switch: anyone may choose; the page named in ``next`` comes back.
+    post("/theme", "/theme", everyone(goes("/bank/")), _fields(theme="dark", next="/bank/")),
     get("/register", "/register", visitors_only(OK)),
     post("/register", "/register", visitors_only(goes("/")), _register_data),
     post("/logout", "/logout", everyone(goes("/login")), fresh=True),
@@ -700,6 +702,13 @@ MATRIX: list[Row] = [
         SET_A + "/import",
         teachers_own(goes(SET_A)),
         _import_data,
+    ),
+    get("/teach/sets/<int:set_id>/print", SET_A + "/print", teachers_own(OK)),
+    get(
+        "/teach/sets/<int:set_id>/print",
+        "/teach/sets/{set_b}/print",
+        teachers_own(OK, owner=OTHER_TEACHER),
+        note="other teacher's set",
     ),
     get("/teach/sets/<int:set_id>/assign", SET_A + "/assign", teachers_own(OK)),
     post(

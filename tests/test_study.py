@@ -272,3 +272,57 @@ def test_the_streak_follows_the_study_days_kept_with_each_review_and_undo(
     with app.app_context():
         stats = service.home_stats(user_named(username), pinned_clock())
     assert stats.streak_days == streak(logged, study_day(pinned_clock(), "UTC")) == 2
+
+
+def test_the_session_shows_its_place_and_ends_with_a_summary(
+    client: FlaskClient, app: Flask
+) -> None:
+    username = register(client)
+    with app.app_context():
+        user_named(username).new_per_day = 3
+        db.session.commit()
+    assert "Card 1 of 3 today" in client.get("/study/").get_data(as_text=True)
+    client.post("/study/review", data=answer_current_card(client, rating=4))
+    page = client.get("/study/").get_data(as_text=True)
+    assert "Card 2 of 3 today" in page
+    assert "1 done, 1 after this one" in page
+    client.post("/study/review", data=answer_current_card(client, rating=1))
+    client.post("/study/review", data=answer_current_card(client, rating=4))
+    # The card rated Again is back a minute later, as a fourth card.
+    assert "Card 4 of 4 today" in client.get("/study/").get_data(as_text=True)
+    client.post("/study/review", data=answer_current_card(client, rating=4))
+    summary = client.get("/study/").get_data(as_text=True)
+    assert "Done for now" in summary
+    assert 'data-summary-stat="reviewed">4<' in summary
+    assert 'data-summary-stat="right">3 <span class="stat-note">(75%)' in summary
+    assert 'data-summary-stat="again">1<' in summary
+    assert 'data-summary-stat="leeches">0<' in summary
+    home = client.get("/").get_data(as_text=True)
+    assert "4 of 4 cards done today: all done" in home
+
+
+def test_the_summary_names_the_leeches_met_today(client: FlaskClient, app: Flask) -> None:
+    username = register(client)
+    with app.app_context():
+        user = user_named(username)
+        question = db.session.scalar(select(Question).order_by(Question.id).limit(1))
+        moment = utcnow() - timedelta(days=30)
+        for reps in range(8):
+            key = service.presentation_key(question.id, reps)
+            service.record_review(user, question, key, Rating.Again, None, 500, moment)
+            moment += timedelta(minutes=15)
+        summary = service.day_summary(user, utcnow())
+        assert summary.reviewed == 0
+        assert summary.leeches == []
+        service.record_review(
+            user,
+            question,
+            service.presentation_key(question.id, 8),
+            Rating.Good,
+            None,
+            500,
+            utcnow(),
+        )
+        summary = service.day_summary(user, utcnow())
+        assert (summary.reviewed, summary.right, summary.again) == (1, 1, 0)
+        assert [q.id for q in summary.leeches] == [question.id]

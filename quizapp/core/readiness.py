@@ -64,6 +64,18 @@ class Readiness:
     def not_started(self) -> int:
         return sum(1 for card in self.cards if card.recall == 0)
 
+    @property
+    def studied(self) -> int:
+        return len(self.cards) - self.not_started
+
+    def weakest_studied(self, count: int = 10) -> tuple[CardForecast, ...]:
+        """The studied cards least likely to be recalled: the ones really being forgotten."""
+        return tuple(card for card in self.cards if card.recall > 0)[:count]
+
+    def unstudied(self, count: int = 10) -> tuple[CardForecast, ...]:
+        """Cards never studied (0% on the day), in a stable order."""
+        return tuple(card for card in self.cards if card.recall == 0)[:count]
+
 
 def readiness(states: Mapping[str, CardState | None], exam_at: datetime) -> Readiness:
     """Readiness of the scope (question id -> state, None if never studied) at ``exam_at``."""

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectMultipleField
+from wtforms import DateField
 from wtforms.validators import DataRequired
 
-from quizapp.web.forms import DatedForm, MultiCheckboxField, NearToday, category_choices
+from quizapp.web.forms import (
+    DatedForm,
+    MultiCheckboxField,
+    NearToday,
+    TagPickerField,
+    category_choices,
+)
 
 
 class ExamForm(DatedForm):
@@ -16,4 +22,4 @@ class ExamForm(DatedForm):
         "Categories in the exam (none ticked means all)",
         choices=category_choices(),
     )
-    tags = SelectMultipleField("Only these tags (optional)", choices=[])
+    tags = TagPickerField("Only these tags (optional)", choices=[])

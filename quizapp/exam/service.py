@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from fsrs import Rating
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from quizapp.core.days import study_day
 from quizapp.core.readiness import (
     Readiness,
+    days_left,
     exam_moment,
     in_revision_window,
     is_active,
@@ -165,4 +167,41 @@ def history(user: User, plan: ExamPlan, now: datetime, days: int = 30) -> list[t
     span = [first + timedelta(days=n) for n in range((today - first).days + 1)]
     return readiness_history(
         states, scope, span, exam_moment(plan.exam_date, user.timezone), user.timezone
+    )
+
+
+#: The home page's readiness trend compares today with this many days before.
+TREND_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The running exam plan at a glance: the countdown, readiness now and its trend."""
+
+    exam_date: date
+    days_left: int
+    percent: int
+    earlier_percent: int | None
+    earlier_date: date | None
+
+    @property
+    def change(self) -> int | None:
+        return None if self.earlier_percent is None else self.percent - self.earlier_percent
+
+
+def outlook(user: User, now: datetime) -> Outlook | None:
+    """The student's running plan for the home page, None without one."""
+    plan = active_plan(user, now)
+    if plan is None:
+        return None
+    today = study_day(now, user.timezone)
+    percent = exam_readiness(user, plan).percent
+    past = history(user, plan, now, days=TREND_DAYS + 1)
+    earlier = past[0] if len(past) > 1 else None
+    return Outlook(
+        exam_date=plan.exam_date,
+        days_left=days_left(today, plan.exam_date),
+        percent=percent,
+        earlier_percent=round(earlier[1] * 100) if earlier else None,
+        earlier_date=earlier[0] if earlier else None,
     )

@@ -24,6 +24,9 @@ from quizapp.models import ExamPlan, Question, User, utcnow
 from quizapp.persistence.bank_queries import tag_counts
 from quizapp.web.accounts import signed_in_user
 
+#: How many cards each list on the exam page names (the counts cover them all).
+LIST_LENGTH = 10
+
 
 @bp.before_request
 @login_required
@@ -61,11 +64,12 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
         return {"plan": None}
     today = study_day(now, user.timezone)
     forecast = service.exam_readiness(user, plan)
-    weakest = forecast.weakest(10)
+    weakest = forecast.weakest_studied(LIST_LENGTH)
+    unstudied = forecast.unstudied(LIST_LENGTH)
     prompts = dict(
         db.session.execute(
             select(Question.id, Question.prompt).where(
-                Question.id.in_([card.question_id for card in weakest])
+                Question.id.in_([card.question_id for card in (*weakest, *unstudied)])
             )
         ).all()
     )
@@ -77,6 +81,7 @@ def _summary(user: User, plan: ExamPlan | None, now: Any) -> dict[str, Any]:
         "days_left": days_left(today, plan.exam_date),
         "readiness": forecast,
         "weakest": [(card, prompts.get(card.question_id, card.question_id)) for card in weakest],
+        "unstudied": [(c, prompts.get(c.question_id, c.question_id)) for c in unstudied],
         "scope_size": len(scope),
         "remaining_new": remaining,
         "pacing": new_card_plan(remaining, today, plan.exam_date, user.new_per_day),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField
+from wtforms import BooleanField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from quizapp.core.bank import KIND_LABELS, KINDS
-from quizapp.web.forms import MultiCheckboxField, category_choices
+from quizapp.web.forms import MultiCheckboxField, TagPickerField, category_choices
 
 
 class QuizBuilderForm(FlaskForm):
@@ -20,7 +20,7 @@ class QuizBuilderForm(FlaskForm):
         "Kinds of question (none ticked means all)",
         choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS],
     )
-    tags = SelectMultipleField("Only questions tagged (optional)", choices=[])
+    tags = TagPickerField("Only questions tagged (optional)", choices=[])
     count = IntegerField(
         "Number of questions",
         default=10,

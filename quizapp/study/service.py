@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from fsrs import Rating, State
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -359,6 +359,54 @@ def undo_last_review(user: User) -> str | None:
 
 
 @dataclass(frozen=True)
+class DayProgress:
+    """Where the student's study day stands: cards done, and cards still waiting today."""
+
+    done: int
+    due_now: int
+    new_available: int
+
+    @property
+    def left(self) -> int:
+        return self.due_now + self.new_available
+
+    @property
+    def total(self) -> int:
+        return self.done + self.left
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def day_progress(user: User, now: datetime, done: TodayCounts | None = None) -> DayProgress:
+    """Today's cards done and still to do (due reviews and new cards), counted in SQL."""
+    done = done or today_counts(user, now)
+    limits = limits_for(user, now, exam_service.active_plan(user, now), done)
+    due_now = db.session.scalar(_started(user).where(Card.due <= now)) or 0
+    studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
+    unstudied = db.session.scalar(
+        select(func.count())
+        .select_from(Question)
+        .where(*_study_filter(user), Question.id.not_in(studied))
+    )
+    return DayProgress(
+        done=done.new_done + done.reviews_done,
+        due_now=min(due_now, limits.reviews_left) if limits.reviews_left else 0,
+        new_available=min(unstudied or 0, limits.new_left),
+    )
+
+
+def _started(user: User) -> Select:
+    return (
+        select(func.count())
+        .select_from(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
+    )
+
+
+@dataclass(frozen=True)
 class HomeStats:
     due_now: int
     new_available: int
@@ -368,32 +416,61 @@ class HomeStats:
     leeches: list[Question]
     total_started: int
 
+    @property
+    def day(self) -> DayProgress:
+        return DayProgress(self.new_done + self.reviews_done, self.due_now, self.new_available)
+
 
 def home_stats(user: User, now: datetime) -> HomeStats:
     """The day's figures, counted in the database: the cost stays flat as history grows."""
     done = today_counts(user, now)
-    limits = limits_for(user, now, exam_service.active_plan(user, now), done)
-    started = (
-        select(func.count())
-        .select_from(Card)
-        .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
-    )
-    due_now = db.session.scalar(started.where(Card.due <= now)) or 0
-    studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
-    unstudied = db.session.scalar(
-        select(func.count())
-        .select_from(Question)
-        .where(*_study_filter(user), Question.id.not_in(studied))
-    )
+    day = day_progress(user, now, done)
     return HomeStats(
-        due_now=min(due_now, limits.reviews_left) if limits.reviews_left else 0,
-        new_available=min(unstudied or 0, limits.new_left),
+        due_now=day.due_now,
+        new_available=day.new_available,
         new_done=done.new_done,
         reviews_done=done.reviews_done,
         streak_days=_streak(user, now),
         leeches=leeches(user),
-        total_started=db.session.scalar(started) or 0,
+        total_started=db.session.scalar(_started(user)) or 0,
+    )
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The end of a session: today's reviews, how many were right, leeches met, what next."""
+
+    reviewed: int
+    right: int
+    again: int
+    new_cards: int
+    leeches: list[Question]
+    next_due: datetime | None
+
+
+def day_summary(user: User, now: datetime) -> DaySummary:
+    """Today's study in the student's own day: a review is right when rated Good or Easy
+    (as on the Progress page, so typed and flipped cards are counted alike)."""
+    since = day_start(now, user.timezone)
+    rows = db.session.execute(
+        select(Review.rating, Review.was_new).where(
+            Review.user_id == user.id, Review.reviewed_at >= since
+        )
+    ).all()
+    met = select(Review.question_id).where(Review.user_id == user.id, Review.reviewed_at >= since)
+    found = db.session.scalars(
+        select(Question)
+        .join(Card, Card.question_id == Question.id)
+        .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES, Question.id.in_(met))
+        .order_by(Question.id)
+    )
+    return DaySummary(
+        reviewed=len(rows),
+        right=sum(1 for rating, _ in rows if rating >= Rating.Good),
+        again=sum(1 for rating, _ in rows if rating == Rating.Again),
+        new_cards=sum(1 for _, was_new in rows if was_new),
+        leeches=list(found),
+        next_due=upcoming_due(user, now),
     )
 
 

@@ -46,11 +46,7 @@ def show() -> str:
     if following is None:
         following = service.next_card(user, now, session.get("last_question"))
     if following is None:
-        return render_template(
-            "study/done.html",
-            upcoming=service.upcoming_due(user, now),
-            stats=service.home_stats(user, now),
-        )
+        return render_template("study/done.html", summary=service.day_summary(user, now))
     form = AnswerForm(
         question_id=following.question.id,
         presentation=following.presentation,
@@ -60,7 +56,8 @@ def show() -> str:
 
 
 def _front(question: Question, form: AnswerForm, is_new: bool, card: Any, status: int = 200) -> Any:
-    seed = f"{signed_in_user().id}:{form.presentation.data}"
+    user = signed_in_user()
+    seed = f"{user.id}:{form.presentation.data}"
     choices = shuffled(question.choices or [], seed)
     order_items = shuffled(question.answer, seed) if question.kind == "order" else []
     page = render_template(
@@ -71,7 +68,8 @@ def _front(question: Question, form: AnswerForm, is_new: bool, card: Any, status
         choices=choices,
         order_items=order_items,
         leech=service.card_is_leech(card),
-        answer_mode=signed_in_user().answer_mode,
+        answer_mode=user.answer_mode,
+        day=service.day_progress(user, utcnow()),
     )
     return page, status
 
@@ -117,6 +115,7 @@ def answer() -> Any:
         form=review_form,
         leech=service.card_is_leech(card),
         evidence=evidence_in_context(question),
+        day=service.day_progress(user, now),
     )
 
 

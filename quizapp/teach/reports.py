@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +102,27 @@ def assignment_gradebook(
         best = attempts[summaries.index(chosen)] if chosen is not None else None
         rows.append(GradebookRow(student, gradebook_status(summaries), attempts, best))
     return rows
+
+
+#: What an assignment's gradebook can be sorted by (``?sort=key``, ``-key`` for descending):
+#: the fallback for browsers without JavaScript, which sorts the table in place.
+GRADEBOOK_SORTS: dict[str, Callable[[GradebookRow], Any]] = {
+    "student": lambda row: (row.student.display_name.casefold(), row.student.username),
+    "status": lambda row: row.status,
+    "score": lambda row: row.percent,
+    "time": lambda row: row.seconds_taken,
+    "attempts": lambda row: len(row.attempts),
+}
+
+
+def sort_gradebook(rows: Sequence[GradebookRow], sort: str | None) -> list[GradebookRow]:
+    """``rows`` in the order ``sort`` names (rows without a value last), else as they came."""
+    key = GRADEBOOK_SORTS.get((sort or "").removeprefix("-"))
+    if key is None:
+        return list(rows)
+    present = [row for row in rows if key(row) is not None]
+    missing = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=(sort or "").startswith("-")) + missing
 
 
 def assignment_csv(rows: Sequence[GradebookRow]) -> str:

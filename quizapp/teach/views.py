@@ -440,8 +440,19 @@ def delete_assignment(assignment_id: int) -> BaseResponse:
 @bp.get("/assignments/<int:assignment_id>")
 def assignment(assignment_id: int) -> str:
     found = _assignment_or_404(assignment_id)
+    sort = request.args.get("sort", "")
+    if sort.removeprefix("-") not in reports.GRADEBOOK_SORTS:
+        sort = ""
+    rows = reports.sort_gradebook(reports.assignment_gradebook(found), sort)
+    return render_template("teach/gradebook.html", assignment=found, rows=rows, sort=sort)
+
+
+@bp.get("/sets/<int:set_id>/print")
+def print_set(set_id: int) -> str:
+    """The set as a paper test: every question with room to answer, then the answer key."""
+    quiz_set = _set_or_404(set_id)
     return render_template(
-        "teach/gradebook.html", assignment=found, rows=reports.assignment_gradebook(found)
+        "teach/set_print.html", quiz_set=quiz_set, questions=service.questions_in(quiz_set)
     )
 
 

@@ -57,6 +57,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class TagPickerField(MultiCheckboxField):
+    """Tags to pick from: a checkbox group that ``static/app.js`` gives a filter box."""
+
+
 def timezone_choices() -> list[SelectChoice]:
     """Every IANA zone, labelled with spaces for underscores."""
     return [SelectChoice(zone, zone.replace("_", " ")) for zone in _ZONES]

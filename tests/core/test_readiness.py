@@ -119,3 +119,20 @@ def test_history_uses_the_state_as_of_each_day() -> None:
     history = readiness_history({"a": [(NOW, first)]}, ["a", "b"], days, exam, "UTC")
     assert history[0] == (days[0], 0.0)
     assert history[1][1] == pytest.approx(readiness({"a": first, "b": None}, exam).score)
+
+
+def test_studied_and_unstudied_cards_are_told_apart() -> None:
+    exam_at = NOW + timedelta(days=10)
+    states: dict[str, CardState | None] = {
+        "weak": studied(1.0),
+        "strong": studied(60.0),
+        "new-b": None,
+        "new-a": None,
+    }
+    forecast = readiness(states, exam_at)
+    assert forecast.studied == 2
+    assert forecast.not_started == 2
+    assert [c.question_id for c in forecast.weakest_studied()] == ["weak", "strong"]
+    assert [c.question_id for c in forecast.weakest_studied(1)] == ["weak"]
+    assert [c.question_id for c in forecast.unstudied()] == ["new-a", "new-b"]
+    assert all(c.recall > 0 for c in forecast.weakest_studied())
