@@ -143,9 +143,13 @@ def _answer(page: Page, question: QuestionData, right: bool) -> None:
         page.locator(f'input[name="response"][value="{value}"]').check()
         page.get_by_role("button", name="Answer").click()
     elif kind == "order":
+        # By keyboard in the drag-and-drop list: each event, last first, moved to the top.
         items = list(answer) if right else list(reversed(answer))
-        for position, item in enumerate(items, start=1):
-            page.select_option(f"#position-{position}", item)
+        expect(page.locator("[data-order][data-order-ready=yes]")).to_have_count(1)
+        for item in reversed(items):
+            entry = page.locator(".order-item").filter(has=page.get_by_text(item, exact=True))
+            entry.focus()
+            page.keyboard.press("Home")
         page.get_by_role("button", name="Answer").click()
     else:
         page.locator("#response").fill(str(answer) if right else "no idea")
