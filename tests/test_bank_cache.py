@@ -64,8 +64,8 @@ def test_another_process_sees_a_bank_load_on_its_next_check(
 
 
 def test_the_study_loop_reads_no_question_rows(app: Flask) -> None:
-    """With the bank in memory, showing and rating a card never selects from questions
-    by id (the queue still joins the table to filter)."""
+    """With the bank in memory, showing a card never selects from questions by id (the
+    queue still joins the table to filter), and no statement is sent twice."""
     client = app.test_client()
     register(client)
     client.get("/study/")  # warms the snapshot
@@ -84,6 +84,8 @@ def test_the_study_loop_reads_no_question_rows(app: Flask) -> None:
     assert page.status_code == 200
     assert 'name="question_id"' in page.get_data(as_text=True)
     assert not [s for s in statements if s.startswith("SELECT questions.id, questions.kind")]
+    # The plan and the day's counts are read once for the queue and the day's bar alike.
+    assert len(statements) == len(set(statements)), statements
 
 
 def test_a_question_added_by_another_process_is_found_at_once(

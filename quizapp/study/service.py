@@ -79,6 +79,19 @@ def today_counts(user: User, now: datetime) -> TodayCounts:
     return TodayCounts(new_done=counts.get(True, 0), reviews_done=counts.get(False, 0))
 
 
+@dataclass(frozen=True)
+class Day:
+    """What one request reads of the student's day once, for the queue and the day's bar
+    alike: the exam plan in force (None without one) and the reviews made today."""
+
+    plan: ExamPlan | None
+    done: TodayCounts
+
+
+def today(user: User, now: datetime) -> Day:
+    return Day(exam_service.active_plan(user, now), today_counts(user, now))
+
+
 def limits_for(
     user: User, now: datetime, plan: ExamPlan | None = None, done: TodayCounts | None = None
 ) -> Limits:
@@ -176,14 +189,18 @@ class Next:
         return presentation_key(self.question.id, self.card.reps if self.card else 0)
 
 
-def next_card(user: User, now: datetime, last_question_id: str | None) -> Next | None:
-    """Due reviews, then new cards; before an exam, its weakest cards and its pace first."""
-    plan = exam_service.active_plan(user, now)
+def next_card(
+    user: User, now: datetime, last_question_id: str | None, day: Day | None = None
+) -> Next | None:
+    """Due reviews, then new cards; before an exam, its weakest cards and its pace first.
+    ``day`` saves reading the plan and the day's counts again when the caller has them."""
+    day = day or today(user, now)
+    plan = day.plan
     weakest = plan and exam_service.weakest_for_exam(user, plan, now, last_question_id)
     if weakest:
         card = card_for(user, weakest)
         return Next(_bank_question(weakest), card, card is None or card.reps == 0)
-    limits = limits_for(user, now, plan)
+    limits = limits_for(user, now, plan, day.done)
     cards = {card.question_id: card for card in due_cards(user, now, limits)}
     queue = [_queued(card) for card in cards.values()]
     # A due card other than the one just answered always wins: new cards wait.
@@ -379,10 +396,11 @@ class DayProgress:
         return round(100 * self.done / self.total) if self.total else 100
 
 
-def day_progress(user: User, now: datetime, done: TodayCounts | None = None) -> DayProgress:
+def day_progress(user: User, now: datetime, day: Day | None = None) -> DayProgress:
     """Today's cards done and still to do (due reviews and new cards), counted in SQL."""
-    done = done or today_counts(user, now)
-    limits = limits_for(user, now, exam_service.active_plan(user, now), done)
+    day = day or today(user, now)
+    done = day.done
+    limits = limits_for(user, now, day.plan, done)
     due_now = db.session.scalar(_started(user).where(Card.due <= now)) or 0
     studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
     unstudied = db.session.scalar(
@@ -424,7 +442,7 @@ class HomeStats:
 def home_stats(user: User, now: datetime) -> HomeStats:
     """The day's figures, counted in the database: the cost stays flat as history grows."""
     done = today_counts(user, now)
-    day = day_progress(user, now, done)
+    day = day_progress(user, now, Day(exam_service.active_plan(user, now), done))
     return HomeStats(
         due_now=day.due_now,
         new_available=day.new_available,

@@ -43,8 +43,9 @@ def show() -> str:
         if question is not None:
             card = service.card_for(user, wanted)
             following = service.Next(question, card, card is None)
+    day = service.today(user, now)  # read once, for the queue and the day's bar
     if following is None:
-        following = service.next_card(user, now, session.get("last_question"))
+        following = service.next_card(user, now, session.get("last_question"), day)
     if following is None:
         return render_template("study/done.html", summary=service.day_summary(user, now))
     form = AnswerForm(
@@ -52,10 +53,17 @@ def show() -> str:
         presentation=following.presentation,
         shown_at=str(int(time.time() * 1000)),
     )
-    return _front(following.question, form, following.is_new, following.card)
+    return _front(following.question, form, following.is_new, following.card, day=day)
 
 
-def _front(question: Question, form: AnswerForm, is_new: bool, card: Any, status: int = 200) -> Any:
+def _front(
+    question: Question,
+    form: AnswerForm,
+    is_new: bool,
+    card: Any,
+    status: int = 200,
+    day: service.Day | None = None,
+) -> Any:
     user = signed_in_user()
     seed = f"{user.id}:{form.presentation.data}"
     choices = shuffled(question.choices or [], seed)
@@ -69,7 +77,7 @@ def _front(question: Question, form: AnswerForm, is_new: bool, card: Any, status
         order_items=order_items,
         leech=service.card_is_leech(card),
         answer_mode=user.answer_mode,
-        day=service.day_progress(user, utcnow()),
+        day=service.day_progress(user, utcnow(), day),
     )
     return page, status
 
