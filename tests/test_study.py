@@ -326,3 +326,31 @@ def test_the_summary_names_the_leeches_met_today(client: FlaskClient, app: Flask
         summary = service.day_summary(user, utcnow())
         assert (summary.reviewed, summary.right, summary.again) == (1, 1, 0)
         assert [q.id for q in summary.leeches] == [question.id]
+
+
+def test_the_home_page_lists_the_ten_leeches_missed_most_and_counts_the_rest(
+    app: Flask, client: FlaskClient
+) -> None:
+    username = register(client)
+    with app.app_context():
+        user = user_named(username)
+        ids = db.session.scalars(
+            select(Question.id).where(Question.owner_id.is_(None)).order_by(Question.id).limit(12)
+        ).all()
+        for n, question_id in enumerate(ids):  # the last one missed most often
+            db.session.add(
+                Card(
+                    user_id=user.id,
+                    question_id=question_id,
+                    state=State.Relearning.value,
+                    due=utcnow(),
+                    reps=20,
+                    lapses=8 + n,
+                )
+            )
+        db.session.commit()
+        shown = [q.id for q in service.home_stats(user, utcnow()).leeches]
+    assert shown == list(reversed(ids))[: service.HOME_LEECHES]
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('<li><a href="/bank/') >= service.HOME_LEECHES
+    assert "The 10 missed most often, of 12 leeches." in home

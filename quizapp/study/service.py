@@ -431,7 +431,8 @@ class HomeStats:
     new_done: int
     reviews_done: int
     streak_days: int
-    leeches: list[Question]
+    leeches: list[Question]  # the most often missed, HOME_LEECHES at most
+    leech_count: int
     total_started: int
 
     @property
@@ -449,7 +450,8 @@ def home_stats(user: User, now: datetime) -> HomeStats:
         new_done=done.new_done,
         reviews_done=done.reviews_done,
         streak_days=_streak(user, now),
-        leeches=leeches(user),
+        leeches=leeches(user, HOME_LEECHES),
+        leech_count=leech_count(user),
         total_started=db.session.scalar(_started(user)) or 0,
     )
 
@@ -507,15 +509,32 @@ def _streak(user: User, now: datetime) -> int:
     return runs.get(today) or runs.get(today - timedelta(days=1)) or 0
 
 
-def leeches(user: User) -> list[Question]:
-    """The student's cards forgotten again and again, as questions from the bank in memory."""
+#: How many leeches the home page lists (the most often missed), however many there are.
+HOME_LEECHES = 10
+
+
+def leeches(user: User, limit: int | None = None) -> list[Question]:
+    """The student's cards forgotten again and again, the most often first, as questions
+    from the bank in memory; ``limit`` keeps the first so many."""
     ids = db.session.scalars(
         select(Card.question_id)
         .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES)
-        .order_by(Card.question_id)
+        .order_by(Card.lapses.desc(), Card.question_id)
+        .limit(limit)
     )
     bank = bank_cache.questions()
     return [bank[question_id] for question_id in ids if question_id in bank]
+
+
+def leech_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Card)
+            .where(Card.user_id == user.id, Card.lapses >= LEECH_LAPSES)
+        )
+        or 0
+    )
 
 
 def card_is_leech(card: Card | None) -> bool:
