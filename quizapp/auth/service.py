@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from quizapp.core.exports.tabular import spreadsheet_safe
 from quizapp.extensions import db
 from quizapp.models import (
     ApiReviewKey,
@@ -118,7 +119,6 @@ REVIEW_CSV_COLUMNS = (
     "desired_retention",
 )
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -225,8 +225,8 @@ def own_data(user: User) -> dict[str, Any]:
 
 def _safe(value: object) -> object:
     """Text a spreadsheet shows as text (no formula from a typed answer)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else value

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from quizapp.core.assignments import best_attempt, gradebook_status
 from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
+from quizapp.core.exports.tabular import spreadsheet_safe
 from quizapp.core.items import ItemResponse, ItemStats, analyse_items
 from quizapp.core.readiness import Readiness, exam_moment, readiness
 from quizapp.core.scheduling import CardState
@@ -37,18 +38,6 @@ ASSIGNMENT_CSV_COLUMNS = (
     "submitted_at_utc",
     "late",
 )
-
-
-#: Cells starting with these are formulas to a spreadsheet; names typed by students
-#: could otherwise run in the teacher's Excel (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet will show as text: formula-like strings get a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _writer(out: io.StringIO) -> _SafeWriter:
