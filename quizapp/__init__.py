@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from quizapp.config import MIGRATIONS_DIR, build_config
-from quizapp.extensions import compress, csrf, db, login_manager, migrate
+from quizapp.config import build_config
+from quizapp.extensions import compress, csrf, db, login_manager
 
 
 def create_app(
@@ -46,7 +46,10 @@ def create_app(
         app.config["DATABASE_BUSY_TIMEOUT"],
     )
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    if _under_flask_cli():  # ``flask db ...``; a worker imports Flask-Migrate only to upgrade
+        from quizapp.persistence.schema import register_migrate
+
+        register_migrate(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     compress.init_app(app)
@@ -84,6 +87,10 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
+def _under_flask_cli() -> bool:
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+
+
 def _auto_setup_wanted(app: Flask) -> bool:
     """Set up on start when serving (gunicorn, ``flask run``, tests), not for other commands.
 
@@ -93,7 +100,7 @@ def _auto_setup_wanted(app: Flask) -> bool:
     """
     if not app.config["AUTO_SETUP"]:
         return False
-    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+    if not _under_flask_cli():
         return True
     context = click.get_current_context(silent=True)
     return context is not None and context.info_name == "run"

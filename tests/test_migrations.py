@@ -6,12 +6,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import Connection, text
 
+from quizapp.config import MIGRATIONS_DIR
 from quizapp.extensions import db
+from quizapp.persistence import schema
 
 
 def schema_drift() -> list[object]:
@@ -26,10 +30,44 @@ def test_migrations_match_the_models(app_factory: Callable[..., Flask]) -> None:
         assert schema_drift() == []
 
 
+def test_the_head_revision_the_app_checks_for_is_alembics_own_head() -> None:
+    """A worker skips Alembic when the database is at ``HEAD_REVISION``: a new migration
+    must move it, or workers would serve on the old schema."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == [schema.HEAD_REVISION]
+
+
+def test_the_revision_is_read_without_alembic(app_factory: Callable[..., Flask]) -> None:
+    app = app_factory(AUTO_SETUP=False)
+    with app.app_context():
+        assert schema.current_revisions(db.engine) == set()
+        assert not schema.is_current(db.engine)
+        schema.upgrade(app)
+        assert schema.current_revisions(db.engine) == {schema.HEAD_REVISION}
+        assert schema.is_current(db.engine)
+        downgrade(revision="-1")
+        assert not schema.is_current(db.engine)
+
+
+def test_a_database_behind_the_head_is_migrated_on_start(
+    app_factory: Callable[..., Flask],
+) -> None:
+    old = app_factory(AUTO_SETUP=False)
+    schema.register_migrate(old)
+    with old.app_context():
+        upgrade(revision="0008_live_games")
+    app = app_factory()
+    with app.app_context():
+        assert schema.current_revisions(db.engine) == {schema.HEAD_REVISION}
+        assert schema_drift() == []
+
+
 def test_the_newest_migration_downgrades_and_upgrades_again(
     app_factory: Callable[..., Flask],
 ) -> None:
     app = app_factory(AUTO_SETUP=False)
+    schema.register_migrate(app)  # flask_migrate's functions need it, as ``flask db`` has it
     with app.app_context():
         upgrade()
         downgrade(revision="-1")
@@ -43,6 +81,7 @@ def test_study_days_are_filled_from_the_reviews_already_made(
     """0010 counts each existing review on its day in the student's own zone: 23:30 UTC
     on 14 January is already 15 January in Tokyo."""
     app = app_factory(AUTO_SETUP=False)
+    schema.register_migrate(app)
     with app.app_context():
         upgrade(revision="0005")
         with db.engine.begin() as connection:

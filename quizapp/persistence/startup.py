@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-from quizapp.config import MIGRATIONS_DIR
 from quizapp.extensions import db
-from quizapp.persistence import bank_cache
+from quizapp.persistence import bank_cache, schema
 from quizapp.persistence.bank_files import load_bank
 from quizapp.persistence.bank_sync import SyncReport, sync_bank
 
@@ -100,11 +98,11 @@ def prepare_database(app: Flask) -> SyncReport:
 
     The bank is checked before anything is written: a bank that fails its
     check raises ``BankError`` with every problem, and the app does not start
-    on half a bank.
+    on half a bank. A worker that finds the schema at the head skips Alembic.
     """
     bank = load_bank(app.config["BANK_DIR"])
     with setup_lock(db.engine, app.instance_path):
-        upgrade(directory=str(MIGRATIONS_DIR))
+        _migrate_if_behind(app)
         report = sync_bank(db.session, bank)
         db.session.commit()
     bank_cache.invalidate(app)
@@ -116,4 +114,11 @@ def prepare_database(app: Flask) -> SyncReport:
 def ensure_schema(app: Flask) -> None:
     """Migrate to the latest schema (under the set-up lock), for commands that need it."""
     with setup_lock(db.engine, app.instance_path):
-        upgrade(directory=str(MIGRATIONS_DIR))
+        _migrate_if_behind(app)
+
+
+def _migrate_if_behind(app: Flask) -> None:
+    """Upgrade, importing Alembic, only when the schema is not at the head. Called under
+    the set-up lock, so a worker that waited finds the schema another one migrated."""
+    if not schema.is_current(db.engine):
+        schema.upgrade(app)
