@@ -4,6 +4,9 @@ genanki builds an SQLite collection in a file and zips it; here that file is a
 temporary one that is removed at once, and the package is returned as bytes.
 Note GUIDs, note-type ids and deck ids are fixed (``quizapp.core.exports.anki``),
 so a student importing a newer export has their notes updated, not doubled.
+
+genanki is imported on the first export, not with the app: a worker that never
+writes a package does not hold it.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-
-import genanki
+from typing import TYPE_CHECKING
 
 from quizapp.core.bank import BankQuestion
 from quizapp.core.exports.anki import (
@@ -30,6 +33,9 @@ from quizapp.core.exports.anki import (
     deck_id,
 )
 from quizapp.core.exports.forms import COLLECTION
+
+if TYPE_CHECKING:
+    import genanki
 
 CSS = """.card { font-family: Georgia, serif; font-size: 20px; color: #222; background: #fffdf8;
   max-width: 40em; margin: 0 auto; text-align: left; }
@@ -46,35 +52,45 @@ _BACK = """<hr id="answer">{{Answer}}
 {{#Source}}<div class="source">{{Source}}</div>{{/Source}}
 {{#Note}}<div class="note"><b>Note on the sources:</b> {{Note}}</div>{{/Note}}"""
 
-BASIC_MODEL = genanki.Model(
-    BASIC_MODEL_ID,
-    "quizapp: October Revolution question",
-    fields=[{"name": name} for name in BASIC_FIELDS],
-    templates=[{"name": "Question", "qfmt": "{{Prompt}}", "afmt": "{{FrontSide}}" + _BACK}],
-    css=CSS,
-    sort_field_index=0,
-)
-CLOZE_MODEL = genanki.Model(
-    CLOZE_MODEL_ID,
-    "quizapp: October Revolution cloze",
-    fields=[{"name": name} for name in CLOZE_FIELDS],
-    templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}" + _BACK}],
-    css=CSS,
-    model_type=genanki.Model.CLOZE,
-)
+
+@cache
+def _models() -> tuple[genanki.Model, genanki.Model]:
+    """The note types, basic and cloze: built once, on the first export."""
+    import genanki
+
+    basic = genanki.Model(
+        BASIC_MODEL_ID,
+        "quizapp: October Revolution question",
+        fields=[{"name": name} for name in BASIC_FIELDS],
+        templates=[{"name": "Question", "qfmt": "{{Prompt}}", "afmt": "{{FrontSide}}" + _BACK}],
+        css=CSS,
+        sort_field_index=0,
+    )
+    cloze = genanki.Model(
+        CLOZE_MODEL_ID,
+        "quizapp: October Revolution cloze",
+        fields=[{"name": name} for name in CLOZE_FIELDS],
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}" + _BACK}],
+        css=CSS,
+        model_type=genanki.Model.CLOZE,
+    )
+    return basic, cloze
 
 
 def to_apkg(
     questions: Iterable[BankQuestion], titles: Mapping[str, str] | None, now: datetime
 ) -> bytes:
     """The questions as an Anki package: a subdeck per category under one parent deck."""
+    import genanki
+
+    basic_model, cloze_model = _models()
     decks: dict[str, genanki.Deck] = {COLLECTION: genanki.Deck(PARENT_DECK_ID, COLLECTION)}
     for question in questions:
         note = anki_note(question, titles)
         deck = decks.setdefault(note.deck, genanki.Deck(deck_id(note.deck), note.deck))
         deck.add_note(
             genanki.Note(
-                model=CLOZE_MODEL if note.cloze else BASIC_MODEL,
+                model=cloze_model if note.cloze else basic_model,
                 fields=list(note.fields),
                 tags=list(note.tags),
                 guid=note.guid,

@@ -11,7 +11,6 @@ import io
 import random
 from typing import Any
 
-import segno
 from flask import (
     Response,
     abort,
@@ -294,7 +293,10 @@ def remove(pin: str) -> BaseResponse:
 
 @bp.route("/<pin>/qr.svg")
 def qr_code(pin: str) -> Response:
-    """The join link as a QR code, for the projector (drawn by segno)."""
+    """The join link as a QR code, for the projector (drawn by segno, imported here: only
+    a worker that draws one holds it)."""
+    import segno
+
     _game_or_404(pin)
     code = segno.make(url_for("live.index", pin=pin, _external=True), error="m")
     out = io.BytesIO()
