@@ -14,8 +14,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
-
 from quizapp.core.bank import BankQuestion
 from quizapp.core.parsing import MONTHS, DateValue, Quantity, parse_date, parse_quantity
 
@@ -201,7 +199,10 @@ def _is_near_miss(given: str, answers: Sequence[str]) -> bool:
 
     The first letter must match: a slip of the finger rarely changes it, while a
     different word ("deflation" for "inflation", "troubles" for "roubles") often does.
+    rapidfuzz is imported here, on the first near miss to weigh, not with the app.
     """
+    from rapidfuzz.distance import OSA
+
     for answer in answers:
         distance = OSA.distance(given, answer)
         if distance == 0 or distance > _typo_budget(answer) or given[:1] != answer[:1]:
