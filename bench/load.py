@@ -11,9 +11,11 @@ For each database it prints, as Markdown tables ready for bench/RESULTS.md:
    history (``flask seed``'s writer), a teacher with a class of 30 who each submitted a
    10-question assignment; ``gunicorn -w 2`` serves the app beside the hello app, and wrk
    runs at each connection count, interleaved hello, app, hello, app (medians of the two
-   rounds): the study GET, the review POST (every POST rates a real due card of a real
-   signed-in student, with its CSRF token, each card once), a quiz answer POST (each
-   answers a fresh quiz once), the home page and the assignment gradebook of 30.
+   rounds): the study GET, the review POST (plain, and as study.js sends it, answered
+   with the next card: all a student pays for a rating; every POST rates a real due
+   card of a real signed-in student, with its CSRF token, each card once), a quiz
+   answer POST (each answers a fresh quiz once), the home page and the assignment
+   gradebook of 30.
 2. **History.** The home page and the study GET for a student with 10⁴ reviews beside one
    with 100.
 3. **Scale.** The due-queue query (in process) and the study GET (wrk) with 10³, 10⁵ and
@@ -226,9 +228,16 @@ def lua_list(items: list[str]) -> str:
 
 
 def write_script(
-    path: Path, method: str, targets: list[str], cookies: list[str], bodies: list[str] | None
+    path: Path,
+    method: str,
+    targets: list[str],
+    cookies: list[str],
+    bodies: list[str] | None,
+    headers: dict[str, str] | None = None,
 ) -> Path:
-    """A wrk script: thread n of 2 sends items n, n+2, n+4... so no two requests repeat."""
+    """A wrk script: thread n of 2 sends items n, n+2, n+4... so no two requests repeat;
+    ``headers`` go with every request."""
+    extra = "".join(f'  headers["{name}"] = "{value}"\n' for name, value in (headers or {}).items())
     path.write_text(f"""
 local targets = {lua_list(targets)}
 local cookies = {lua_list(cookies)}
@@ -246,7 +255,7 @@ function request()
   local i = (counter % #cookies) + 1
   counter = counter + 2
   local headers = {{["Cookie"] = "session=" .. cookies[i], ["Accept-Encoding"] = "br, gzip"}}
-  if bodies then
+{extra}  if bodies then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     return wrk.format("{method}", targets[((i - 1) % #targets) + 1], headers, bodies[i])
   end
@@ -304,10 +313,12 @@ class Bench:
         self.served = 0
         self.scripts = 0
 
-    def script(self, method: str, targets: list[str], cookies: list[str], bodies=None) -> Path:
+    def script(
+        self, method: str, targets: list[str], cookies: list[str], bodies=None, headers=None
+    ) -> Path:
         self.scripts += 1
         path = self.work / f"script-{self.scripts}.lua"
-        return write_script(path, method, targets, cookies, bodies)
+        return write_script(path, method, targets, cookies, bodies, headers)
 
     def row(
         self,
@@ -391,6 +402,9 @@ class Dealer:
             print("  (note: the quizzes ran out; later answers were refused as repeats)")
 
 
+#: What study.js sends with a rating: answer it with the next card, not a redirect.
+INLINE = {"X-Next-Card": "inline"}
+
 #: Requests a write script carries: more than one run of wrk can send on this machine.
 BATCH = 8000
 
@@ -408,6 +422,11 @@ def pages_under_load(bench: Bench, world: World, connections: list[int]) -> list
         (
             "POST /study/review",
             lambda: bench.script("POST", *dealer.reviews(BATCH)),
+            dealer.reviews_used,
+        ),
+        (
+            "POST /study/review, next card inline (study.js)",
+            lambda: bench.script("POST", *dealer.reviews(BATCH), headers=INLINE),
             dealer.reviews_used,
         ),
         (

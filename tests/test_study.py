@@ -91,6 +91,61 @@ def test_submitting_the_same_presentation_twice_records_one_review(
     assert review_count(app, username) == 1
 
 
+INLINE = {"X-Next-Card": "inline"}
+
+
+def test_a_rating_sent_by_the_script_is_answered_with_the_next_card(
+    client: FlaskClient, app: Flask
+) -> None:
+    """One round trip a card: the rating's answer is the next card itself, named by
+    X-Study-Page so the address bar can show it; without the header, a redirect."""
+    username = register(client)
+    form = answer_current_card(client)
+    reply = client.post("/study/review", data=form, headers=INLINE)
+    assert reply.status_code == 200
+    assert reply.headers["X-Study-Page"] == "/study/"
+    page = reply.get_data(as_text=True)
+    assert 'data-study="front"' in page
+    assert hidden(page, "question_id") != form["question_id"]  # the next card, not this one
+    assert review_count(app, username) == 1
+    shown = client.get("/study/").get_data(as_text=True)  # a reload: the same card again
+    assert hidden(shown, "question_id") == hidden(page, "question_id")
+    assert review_count(app, username) == 1
+
+    again = client.post("/study/review", data=form, headers=INLINE)
+    assert "already recorded" in again.get_data(as_text=True)
+    assert review_count(app, username) == 1
+    plain = client.post("/study/review", data=answer_current_card(client))
+    assert plain.status_code == 302
+    assert "X-Study-Page" not in plain.headers
+
+
+def test_a_bad_rating_sent_by_the_script_gets_the_card_back_with_the_message(
+    client: FlaskClient, app: Flask
+) -> None:
+    username = register(client)
+    form = answer_current_card(client)
+    reply = client.post("/study/review", data={**form, "rating": "9"}, headers=INLINE)
+    assert reply.status_code == 200
+    assert reply.headers["X-Study-Page"] == "/study/"
+    assert "Choose one of the four ratings." in reply.get_data(as_text=True)
+    assert review_count(app, username) == 0
+
+
+def test_the_last_rating_of_the_day_sent_by_the_script_gets_the_summary(
+    client: FlaskClient, app: Flask
+) -> None:
+    username = register(client)
+    with app.app_context():
+        user_named(username).new_per_day = 1
+        db.session.commit()
+    easy = answer_current_card(client, rating=4)  # not due again today
+    reply = client.post("/study/review", data=easy, headers=INLINE)
+    assert reply.status_code == 200
+    assert reply.headers["X-Study-Page"] == "/study/"
+    assert "Done for now" in reply.get_data(as_text=True)
+
+
 def test_two_students_progress_never_mixes(app: Flask) -> None:
     first, second = app.test_client(), app.test_client()
     alice, bob = register(first), register(second)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -39,8 +40,15 @@ def load_user(session_key: str) -> User | None:
     user_id, _, version = session_key.partition(":")
     if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(_account_statement(), {"user_id": int(user_id)})
     return user if user is not None and user.session_version == int(version) else None
+
+
+@cache
+def _account_statement() -> Select[tuple[User]]:
+    """Built once: on every request, building ``session.get``'s statement cost more than
+    running it."""
+    return select(User).where(User.id == bindparam("user_id"))
 
 
 def _next_url() -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from fsrs import Rating
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select
 
 from quizapp.core.days import study_day
 from quizapp.core.readiness import (
@@ -40,19 +42,57 @@ def own_plan(user: User) -> ExamPlan | None:
     return db.session.scalar(select(ExamPlan).where(ExamPlan.user_id == user.id))
 
 
-def class_exam(user: User, today: date) -> SchoolClass | None:
-    """The student's class with the nearest exam still to come, if any class has one."""
-    return db.session.scalar(
-        select(SchoolClass)
+def _nearest_class_exam(what: Any, user_id: Any, today: Any) -> Select[Any]:
+    """``what`` (the class or a column) of the student's class with the nearest exam."""
+    return (
+        select(what)
         .join(Membership, Membership.class_id == SchoolClass.id)
         .where(
-            Membership.user_id == user.id,
+            Membership.user_id == user_id,
             SchoolClass.exam_date.is_not(None),
             SchoolClass.exam_date >= today,
         )
         .order_by(SchoolClass.exam_date, SchoolClass.id)
         .limit(1)
     )
+
+
+def class_exam(user: User, today: date) -> SchoolClass | None:
+    """The student's class with the nearest exam still to come, if any class has one."""
+    return db.session.scalar(_nearest_class_exam(SchoolClass, user.id, today))
+
+
+def plan_for(user: User, today: date | None = None) -> ExamPlan | None:
+    """The plan in force: the student's own, else their class's nearest exam."""
+    today = today or study_day(utcnow(), user.timezone)
+    own_id, class_id = db.session.execute(
+        _plan_statement(), {"user_id": user.id, "today": today}
+    ).one()
+    return plan_from(user, own_id, class_id)
+
+
+@cache
+def _plan_statement() -> Select[tuple[int | None, int | None]]:
+    return select(*plan_sources())
+
+
+def plan_sources() -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """The ids of the student's own plan and of their class with the nearest exam, as
+    subqueries taking the parameters ``user_id`` and ``today``: a page that needs the
+    plan reads them in the statement that reads its other figures, and hands the two
+    ids to ``plan_from``."""
+    user_id, today = bindparam("user_id"), bindparam("today")
+    own = select(ExamPlan.id).where(ExamPlan.user_id == user_id).scalar_subquery()
+    return own, _nearest_class_exam(SchoolClass.id, user_id, today).scalar_subquery()
+
+
+def plan_from(user: User, own_id: int | None, class_id: int | None) -> ExamPlan | None:
+    """The plan named by ``plan_sources``' ids: the student's own, else the class's."""
+    if own_id is not None:
+        return db.session.get(ExamPlan, own_id)
+    if class_id is not None:
+        return plan_from_class(user, db.session.get_one(SchoolClass, class_id))
+    return None
 
 
 def plan_from_class(user: User, school_class: SchoolClass) -> ExamPlan:
@@ -66,18 +106,13 @@ def plan_from_class(user: User, school_class: SchoolClass) -> ExamPlan:
     )
 
 
-def plan_for(user: User, today: date | None = None) -> ExamPlan | None:
-    """The plan in force: the student's own, else their class's nearest exam."""
-    own = own_plan(user)
-    if own is not None:
-        return own
-    school_class = class_exam(user, today or study_day(utcnow(), user.timezone))
-    return plan_from_class(user, school_class) if school_class is not None else None
-
-
 def active_plan(user: User, now: datetime) -> ExamPlan | None:
     """The student's exam plan while it runs (until exam day), else None."""
-    plan = plan_for(user)
+    return in_force(plan_for(user, study_day(now, user.timezone)), user, now)
+
+
+def in_force(plan: ExamPlan | None, user: User, now: datetime) -> ExamPlan | None:
+    """``plan`` while it runs (until exam day), else None."""
     if plan is None or not is_active(study_day(now, user.timezone), plan.exam_date):
         return None
     return plan

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from fsrs import Rating, State
-from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy import Executable, Select, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -45,10 +46,17 @@ def presentation_key(question_id: str, reps: int) -> str:
     return f"{question_id}:{reps}"
 
 
-def card_for(user: User, question_id: str) -> Card | None:
-    return db.session.scalar(
-        select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
+def card_for(user: User, question_id: str, *, locked: bool = False) -> Card | None:
+    """The student's card for the question; ``locked`` holds it until the commit."""
+    return db.session.scalar(_card_statement(locked), _params(user, question_id=question_id))
+
+
+@cache
+def _card_statement(locked: bool) -> Select:
+    statement = select(Card).where(
+        Card.user_id == bindparam("user_id"), Card.question_id == bindparam("question_id")
     )
+    return statement.with_for_update() if locked else statement
 
 
 def card_state(card: Card | None) -> CardState | None:
@@ -60,6 +68,30 @@ def _study_filter(user: User) -> list:
     if user.study_categories:
         conditions.append(Question.category.in_(user.study_categories))
     return conditions
+
+
+# The study loop's statements are built once and run with parameters: building a
+# statement and its cache key costs SQLAlchemy far more than SQLite takes to run it
+# (about 180 us against 10 us for a count). Each takes the parameters of ``_params``.
+
+
+def _params(user: User, **values: object) -> dict[str, object]:
+    """The parameters of every prepared study statement (the student, their categories),
+    with ``values``; a statement ignores those it does not name."""
+    return {"user_id": user.id, "categories": list(user.study_categories or []), **values}
+
+
+def _in_study(by_category: bool) -> list:
+    """``_study_filter`` with the student's categories as the ``categories`` parameter."""
+    conditions = [Question.retired_at.is_(None)]
+    if by_category:
+        conditions.append(Question.category.in_(bindparam("categories", expanding=True)))
+    return conditions
+
+
+def _started_in_study(by_category: bool) -> list:
+    """The student's started cards on questions they study (join ``Question``)."""
+    return [Card.user_id == bindparam("user_id"), Card.reps > 0, *_in_study(by_category)]
 
 
 @dataclass(frozen=True)
@@ -81,15 +113,64 @@ def today_counts(user: User, now: datetime) -> TodayCounts:
 
 @dataclass(frozen=True)
 class Day:
-    """What one request reads of the student's day once, for the queue and the day's bar
-    alike: the exam plan in force (None without one) and the reviews made today."""
+    """What one request reads of the student's day, once and in one statement, for the
+    queue and the day's bar alike: the exam plan in force (None without one), the
+    reviews made today, the started cards due now and the questions not yet studied."""
 
     plan: ExamPlan | None
     done: TodayCounts
+    due_now: int
+    unstudied: int
 
 
 def today(user: User, now: datetime) -> Day:
-    return Day(exam_service.active_plan(user, now), today_counts(user, now))
+    new_done, reviews_done, due_now, unstudied, own_id, class_id = (
+        db.session.connection()
+        .execute(
+            _day_statement(bool(user.study_categories)),
+            _params(
+                user,
+                since=day_start(now, user.timezone),
+                now=now,
+                today=study_day(now, user.timezone),
+            ),
+        )
+        .one()
+    )
+    return Day(
+        plan=exam_service.in_force(exam_service.plan_from(user, own_id, class_id), user, now),
+        done=TodayCounts(new_done=new_done, reviews_done=reviews_done),
+        due_now=due_now,
+        unstudied=unstudied,
+    )
+
+
+@cache
+def _day_statement(by_category: bool) -> Select:
+    """Today's reviews (new and not), the started cards due now, the questions never
+    studied, and the ids naming the exam plan: the whole of ``Day`` in one round trip."""
+    reviewed = select(func.count()).where(
+        Review.user_id == bindparam("user_id"), Review.reviewed_at >= bindparam("since")
+    )
+    due = (
+        select(func.count())
+        .select_from(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(*_started_in_study(by_category), Card.due <= bindparam("now"))
+    )
+    studied = select(Card.question_id).where(Card.user_id == bindparam("user_id"), Card.reps > 0)
+    unstudied = (
+        select(func.count())
+        .select_from(Question)
+        .where(*_in_study(by_category), Question.id.not_in(studied))
+    )
+    return select(
+        reviewed.where(Review.was_new.is_(True)).scalar_subquery(),
+        reviewed.where(Review.was_new.is_not(True)).scalar_subquery(),
+        due.scalar_subquery(),
+        unstudied.scalar_subquery(),
+        *exam_service.plan_sources(),
+    )
 
 
 def limits_for(
@@ -121,17 +202,26 @@ def due_cards(user: User, now: datetime, limits: Limits) -> list[Card]:
     """The head of the student's queue in due order, from the ``(user_id, due)`` index:
     cards due now (learning ones only once the day's reviews are used up), then
     learning cards due within ``LEARN_AHEAD``. The picker never needs more."""
+    statement = _queue_head(bool(user.study_categories), limits.reviews_left > 0)
+    return list(db.session.scalars(statement, _params(user, now=now, ahead=now + LEARN_AHEAD)))
+
+
+@cache
+def _queue_head(by_category: bool, reviews_open: bool) -> Select:
     learning = Card.state != State.Review
-    due_now = Card.due <= now if limits.reviews_left > 0 else and_(Card.due <= now, learning)
-    return list(
-        db.session.scalars(
-            select(Card)
-            .join(Question, Question.id == Card.question_id)
-            .where(Card.user_id == user.id, Card.reps > 0, *_study_filter(user))
-            .where(or_(due_now, and_(Card.due <= now + LEARN_AHEAD, learning)))
-            .order_by(Card.due)
-            .limit(QUEUE_HEAD)
+    due_now = Card.due <= bindparam("now")
+    return (
+        select(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(*_started_in_study(by_category))
+        .where(
+            or_(
+                due_now if reviews_open else and_(due_now, learning),
+                and_(Card.due <= bindparam("ahead"), learning),
+            )
         )
+        .order_by(Card.due)
+        .limit(QUEUE_HEAD)
     )
 
 
@@ -257,11 +347,7 @@ def record_review(
     review in the same transaction, unique per student, so a retried request can
     find the review it made and never makes a second one.
     """
-    card = db.session.scalar(
-        select(Card)
-        .where(Card.user_id == user.id, Card.question_id == question.id)
-        .with_for_update()
-    )
+    card = card_for(user, question.id, locked=True)
     reps = card.reps if card else 0
     if presentation != presentation_key(question.id, reps):
         db.session.rollback()
@@ -316,26 +402,42 @@ def _count_study_day(user: User, day: date, change: int) -> None:
     transaction: an upsert, so concurrent reviews on one day never collide; a day whose
     count falls to nothing (undo) is removed."""
     if change > 0:
-        dialect = db.session.get_bind().dialect.name
-        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(StudyDay)
-        day_before = (
-            select(StudyDay.run)
-            .where(StudyDay.user_id == user.id, StudyDay.day == day - timedelta(days=1))
-            .scalar_subquery()
-        )
-        statement = upsert.values(
-            user_id=user.id, day=day, reviews=change, run=func.coalesce(day_before, 0) + 1
-        )
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[StudyDay.user_id, StudyDay.day],
-                set_={"reviews": StudyDay.reviews + statement.excluded.reviews},
-            )
+        db.session.flush()  # the card and review first, as the caller expects
+        connection = db.session.connection()  # Core: the ORM's insert machinery costs more
+        connection.execute(
+            _study_day_upsert(connection.dialect.name),
+            {
+                "user_id": user.id,
+                "day": day,
+                "day_before": day - timedelta(days=1),
+                "change": change,
+            },
         )
         return
     where = (StudyDay.user_id == user.id, StudyDay.day == day)
     db.session.execute(update(StudyDay).where(*where).values(reviews=StudyDay.reviews + change))
     db.session.execute(delete(StudyDay).where(*where, StudyDay.reviews <= 0))
+
+
+@cache
+def _study_day_upsert(dialect: str) -> Executable:
+    """Insert the day with ``change`` reviews and the run it extends, or add ``change``."""
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(StudyDay)
+    day_before = (
+        select(StudyDay.run)
+        .where(StudyDay.user_id == bindparam("user_id"), StudyDay.day == bindparam("day_before"))
+        .scalar_subquery()
+    )
+    statement = upsert.values(
+        user_id=bindparam("user_id"),
+        day=bindparam("day"),
+        reviews=bindparam("change"),
+        run=func.coalesce(day_before, 0) + 1,
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[StudyDay.user_id, StudyDay.day],
+        set_={"reviews": StudyDay.reviews + statement.excluded.reviews},
+    )
 
 
 def rebuilt_state(card: Card) -> CardState | None:
@@ -399,19 +501,11 @@ class DayProgress:
 def day_progress(user: User, now: datetime, day: Day | None = None) -> DayProgress:
     """Today's cards done and still to do (due reviews and new cards), counted in SQL."""
     day = day or today(user, now)
-    done = day.done
-    limits = limits_for(user, now, day.plan, done)
-    due_now = db.session.scalar(_started(user).where(Card.due <= now)) or 0
-    studied = select(Card.question_id).where(Card.user_id == user.id, Card.reps > 0)
-    unstudied = db.session.scalar(
-        select(func.count())
-        .select_from(Question)
-        .where(*_study_filter(user), Question.id.not_in(studied))
-    )
+    limits = limits_for(user, now, day.plan, day.done)
     return DayProgress(
-        done=done.new_done + done.reviews_done,
-        due_now=min(due_now, limits.reviews_left) if limits.reviews_left else 0,
-        new_available=min(unstudied or 0, limits.new_left),
+        done=day.done.new_done + day.done.reviews_done,
+        due_now=min(day.due_now, limits.reviews_left),
+        new_available=min(day.unstudied, limits.new_left),
     )
 
 
@@ -442,13 +536,13 @@ class HomeStats:
 
 def home_stats(user: User, now: datetime) -> HomeStats:
     """The day's figures, counted in the database: the cost stays flat as history grows."""
-    done = today_counts(user, now)
-    day = day_progress(user, now, Day(exam_service.active_plan(user, now), done))
+    day = today(user, now)
+    progress = day_progress(user, now, day)
     return HomeStats(
-        due_now=day.due_now,
-        new_available=day.new_available,
-        new_done=done.new_done,
-        reviews_done=done.reviews_done,
+        due_now=progress.due_now,
+        new_available=progress.new_available,
+        new_done=day.done.new_done,
+        reviews_done=day.done.reviews_done,
         streak_days=_streak(user, now),
         leeches=leeches(user, HOME_LEECHES),
         leech_count=leech_count(user),

@@ -5,7 +5,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_required
 from fsrs import Rating
 from werkzeug.wrappers import Response
@@ -49,6 +58,7 @@ def show() -> str:
     if following is None:
         return render_template("study/done.html", summary=service.day_summary(user, now))
     form = AnswerForm(
+        formdata=None,  # never the rating's fields, when a rating's answer is this card
         question_id=following.question.id,
         presentation=following.presentation,
         shown_at=str(int(time.time() * 1000)),
@@ -147,11 +157,13 @@ def _clamp_duration(milliseconds: int) -> int:
 
 @bp.post("/review")
 def save_review() -> Response:
+    """Record a rating, then redirect to the next card (or, asked by study.js with
+    ``X-Next-Card: inline``, answer with it directly)."""
     user = signed_in_user()
     form = ReviewForm()
     if not form.validate_on_submit():
         flash("Choose one of the four ratings.", "error")
-        return redirect(url_for("study.show"))
+        return _after_rating()
     question = _question_or_404(form.question_id.data)
     response = form.response.data if form.response.data else None
     given = _whole_number(form.duration_ms.data)
@@ -168,7 +180,23 @@ def save_review() -> Response:
     if saved is None:
         flash("That answer was already recorded.", "info")
     session["last_question"] = question.id
-    return redirect(url_for("study.show"))
+    return _after_rating()
+
+
+#: study.js asks with this header for the next card in the answer to a rating.
+NEXT_CARD_HEADER = "X-Next-Card"
+
+
+def _after_rating() -> Response:
+    """The page after a rating (the next card, or the session's end): a redirect to it,
+    or, asked by study.js, the page itself, one round trip a card instead of two. Its
+    address then goes in ``X-Study-Page`` for the script to show, so a reload asks for
+    the page afresh and never posts the rating again."""
+    if request.headers.get(NEXT_CARD_HEADER) != "inline":
+        return redirect(url_for("study.show"))
+    page = make_response(show())
+    page.headers["X-Study-Page"] = url_for("study.show")
+    return page
 
 
 @bp.post("/undo")

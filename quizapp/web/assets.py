@@ -18,7 +18,6 @@ from flask import Flask
 ONE_YEAR = 365 * 24 * 3600
 
 
-@cache
 def _version(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
@@ -29,10 +28,14 @@ def _version(path: Path) -> str:
 def install(app: Flask) -> None:
     static = Path(app.static_folder or "")
 
+    @cache
+    def version_of(filename: str) -> str:  # by name: every page asks for five
+        return _version(static / filename)
+
     @app.url_defaults
     def version_static_urls(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:
-            values["v"] = _version(static / values["filename"])
+            values["v"] = version_of(values["filename"])
 
     if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = ONE_YEAR

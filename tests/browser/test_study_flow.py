@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import Flask
@@ -86,3 +87,68 @@ def test_flip_mode_space_shows_the_answer_and_keys_rate(page: Page, app: Flask) 
     keys_ready(page)
     page.keyboard.press("3")
     expect(page.get_by_role("button", name="Show answer")).to_be_visible()
+
+
+def review_total(app: Flask, username: str) -> int:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return len(db.session.scalars(select(Review).where(Review.user_id == user.id)).all())
+
+
+def flip_mode_student(page: Page, app: Flask) -> str:
+    username = sign_up(page)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.answer_mode = "flip"
+        db.session.commit()
+    page.goto("/study/")
+    keys_ready(page)
+    return username
+
+
+def test_a_rating_brings_the_next_card_in_one_round_trip(page: Page, app: Flask) -> None:
+    """The rating is sent by fetch and answered with the next card: no redirect, no page
+    load; the address is the study page's, so a reload shows that card and records nothing."""
+    username = flip_mode_student(page, app)
+    first = page.locator("input[name=question_id]").get_attribute("value")
+    page.get_by_role("button", name="Show answer").click()
+    expect(page.get_by_role("heading", name="Answer", exact=True)).to_be_visible()
+    page.evaluate("window.sameDocument = true")
+    with page.expect_response("**/study/review") as answer:
+        page.get_by_role("button", name=re.compile(r"^3 Good")).click()
+    assert answer.value.status == 200
+    assert answer.value.request.headers.get("x-next-card") == "inline"
+    expect(page.locator("[data-study=front]")).to_be_visible()
+    assert page.evaluate("window.sameDocument") is True  # the page was not loaded again
+    assert page.url.endswith("/study/")
+    shown = page.locator("input[name=question_id]").get_attribute("value")
+    assert shown != first
+    expect(page.get_by_role("button", name="Show answer")).to_be_focused()
+    assert review_total(app, username) == 1
+
+    page.keyboard.press("Space")  # the keys work on the card that came in
+    expect(page.get_by_role("heading", name="Answer", exact=True)).to_be_visible()
+    keys_ready(page)
+    page.keyboard.press("4")
+    expect(page.locator("[data-study=front]")).to_be_visible()
+    assert review_total(app, username) == 2
+    current = page.locator("input[name=question_id]").get_attribute("value")
+    page.reload()
+    expect(page.locator("input[name=question_id]")).to_have_value(current)
+    assert review_total(app, username) == 2
+
+
+def test_a_rating_falls_back_to_the_plain_form_when_the_fetch_fails(page: Page, app: Flask) -> None:
+    username = flip_mode_student(page, app)
+    page.route(
+        "**/study/review",
+        lambda route: (
+            route.abort() if route.request.headers.get("x-next-card") else route.continue_()
+        ),
+    )
+    page.get_by_role("button", name="Show answer").click()
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("button", name=re.compile(r"^3 Good")).click()
+    expect(page.locator("[data-study=front]")).to_be_visible()
+    assert page.evaluate("window.sameDocument") is None  # posted and redirected instead
+    assert review_total(app, username) == 1
