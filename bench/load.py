@@ -21,7 +21,7 @@ For each database it prints, as Markdown tables ready for bench/RESULTS.md:
 3. **Scale.** The due-queue query (in process) and the study GET (wrk) with 10³, 10⁵ and
    10⁶ review rows in the database.
 4. **Bytes** on the wire per main page, first view (with its static files) and next view
-   (static files cached), and **RSS** per worker after every request of part 1.
+   (static files cached), and **RSS** (and PSS) per worker after every request of part 1.
 5. **EXPLAIN** of the hot queries (the queue, the day's counts, the streak, the card).
 
 It asserts nothing: it prints figures to read and to copy into bench/RESULTS.md.
@@ -122,19 +122,22 @@ def gunicorn(target: str, env: dict[str, str], chdir: Path) -> Iterator[tuple[st
         process.wait(timeout=30)
 
 
-def rss_mb(master: int) -> list[float]:
-    """Resident memory of each of the master's children (its workers), in MB."""
+def worker_memory_mb(master: int) -> list[tuple[float, float]]:
+    """(RSS, PSS) of each of the master's children (its workers), in MB. RSS counts every
+    resident page, shared ones included; PSS shares each shared page among the processes
+    that map it, so it is what a worker adds to the machine."""
     sizes = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != master:
                 continue
-            status = (stat.parent / "status").read_text()
+            rollup = (stat.parent / "smaps_rollup").read_text()
         except OSError:
             continue
-        found = re.search(r"VmRSS:\s+(\d+)", status)
-        if found:
-            sizes.append(int(found.group(1)) / 1024)
+        rss = re.search(r"^Rss:\s+(\d+)", rollup, re.MULTILINE)
+        pss = re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE)
+        if rss and pss:
+            sizes.append((int(rss.group(1)) / 1024, int(pss.group(1)) / 1024))
     return sizes
 
 
@@ -602,8 +605,13 @@ def main_run(kind: str, args: argparse.Namespace) -> None:
             bench = Bench(hello, app_url, args.seconds, work)
             print("### Pages under load\n", flush=True)
             pages_under_load(bench, world, args.connections)
-            rss = ", ".join(f"{mb:.0f}" for mb in rss_mb(master))
-            print(f"\nRSS per worker after {bench.served} requests: {rss} MB\n", flush=True)
+            memory = worker_memory_mb(master)
+            rss = ", ".join(f"{rss:.0f}" for rss, _ in memory)
+            pss = ", ".join(f"{pss:.0f}" for _, pss in memory)
+            print(
+                f"\nPer worker after {bench.served} requests: RSS {rss} MB, PSS {pss} MB\n",
+                flush=True,
+            )
             print("### A long history\n", flush=True)
             history_rows(bench, world)
             print("\n### Bytes on the wire\n", flush=True)
