@@ -145,3 +145,15 @@ def test_a_giant_roster_is_refused_whole_and_creates_nobody(app: Flask) -> None:
     assert response.status_code == 413
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "student0000001")) is None
+
+
+def test_the_guards_refuse_exactly_unicodes_control_characters_but_tab_and_line_breaks() -> None:
+    """The guards' pattern spells out Unicode's category Cc, checked over every code point."""
+    import unicodedata
+
+    from quizapp.web.guards import ALLOWED_CONTROLS, has_control_character
+
+    for code in range(0x110000):
+        character = chr(code)
+        wanted = unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROLS
+        assert has_control_character(f"ok{character}ok") == wanted, hex(code)

@@ -8,7 +8,7 @@ in any text column) is turned away with a clear message before any view runs.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,8 +40,15 @@ class QuestionIdConverter(BaseConverter):
     regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}"
 
 
+#: Unicode's category Cc (the C0 and C1 controls and DEL; fixed by Unicode's stability
+#: policy) less ``ALLOWED_CONTROLS``, as one pattern: every request's text goes through
+#: it, and a regular expression reads a form in microseconds where a loop over its
+#: characters took tens.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def has_control_character(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in text)
+    return CONTROL_CHARACTER.search(text) is not None
 
 
 def _texts() -> Iterable[str]:
