@@ -5,13 +5,9 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from helpers.flows import assert_accessible, keys_ready, sign_up
+from helpers.flows import assert_accessible, keys_ready, sign_up_to_flip_cards
 from helpers.web import unique_name
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
-
-from quizapp.extensions import db
-from quizapp.models import User
 
 
 def open_progress_from_nav(page: Page) -> None:
@@ -21,12 +17,7 @@ def open_progress_from_nav(page: Page) -> None:
 
 
 def test_a_student_studies_then_sees_progress(page: Page, app: Flask) -> None:
-    username = sign_up(page)
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        user.answer_mode = "flip"
-        db.session.commit()
-    page.goto("/study/")
+    sign_up_to_flip_cards(page, app)
     for _ in range(3):
         keys_ready(page)
         page.keyboard.press("Space")

@@ -6,7 +6,13 @@ import re
 from datetime import timedelta
 
 from flask import Flask
-from helpers.flows import answer_by_keyboard, assert_accessible, keys_ready, sign_up
+from helpers.flows import (
+    answer_by_keyboard,
+    assert_accessible,
+    keys_ready,
+    sign_up,
+    sign_up_to_flip_cards,
+)
 from helpers.web import PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -72,12 +78,7 @@ def test_new_student_studies_ten_cards_by_keyboard(page: Page, app: Flask) -> No
 
 
 def test_flip_mode_space_shows_the_answer_and_keys_rate(page: Page, app: Flask) -> None:
-    username = sign_up(page)
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        user.answer_mode = "flip"
-        db.session.commit()
-    page.goto("/study/")
+    sign_up_to_flip_cards(page, app)
     expect(page.get_by_role("button", name="Show answer")).to_be_focused()
     keys_ready(page)
     page.keyboard.press("Space")
@@ -96,12 +97,7 @@ def review_total(app: Flask, username: str) -> int:
 
 
 def flip_mode_student(page: Page, app: Flask) -> str:
-    username = sign_up(page)
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        user.answer_mode = "flip"
-        db.session.commit()
-    page.goto("/study/")
+    username = sign_up_to_flip_cards(page, app)
     keys_ready(page)
     return username
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from sqlalchemy import select
 
 from helpers.chromium import SCREENSHOTS
 from helpers.teaching import TEACHER_NAME
 from helpers.web import PASSWORD, unique_name
 from quizapp.extensions import db
-from quizapp.models import Question
+from quizapp.models import Question, User
 
 SERIOUS = ("serious", "critical")
 
@@ -37,6 +38,17 @@ def sign_up(page: Page) -> str:
     page.get_by_label("Time zone").select_option("Europe/London")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Hello, Nadia")).to_be_visible()
+    return username
+
+
+def sign_up_to_flip_cards(page: Page, app: Flask) -> str:
+    """A new student who answers by flipping cards, on their first card's front."""
+    username = sign_up(page)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.answer_mode = "flip"
+        db.session.commit()
+    page.goto("/study/")
     return username
 
 
