@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from fsrs import Rating, State
 from helpers.clock import utcnow
 from helpers.web import answer_current_card, csrf_token, hidden, register
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from quizapp.core.days import streak, study_day
 from quizapp.extensions import db
@@ -354,6 +354,39 @@ def test_the_session_shows_its_place_and_ends_with_a_summary(
     assert 'data-summary-stat="leeches">0<' in summary
     home = client.get("/").get_data(as_text=True)
     assert "4 of 4 cards done today: all done" in home
+
+
+def test_a_teachers_own_questions_count_as_new_only_once_in_the_deck(
+    client: FlaskClient, app: Flask
+) -> None:
+    """The day's unstudied count is what the queue can serve: a teacher's imported
+    question waits outside the deck until an assignment puts it there."""
+    username = register(client)
+    with app.app_context():
+        user = user_named(username)
+        teacher = User(username=f"{username}-teacher", display_name="T", role="teacher")
+        teacher.set_password("correct horse battery")
+        db.session.add(teacher)
+        db.session.flush()
+        model = db.session.scalars(select(Question).where(Question.owner_id.is_(None))).first()
+        columns = {c.key: getattr(model, c.key) for c in Question.__mapper__.column_attrs}
+        own = Question(**{**columns, "id": f"own-{username}", "owner_id": teacher.id})
+        db.session.add(own)
+        db.session.commit()
+        try:
+            before = service.today(user, utcnow()).unstudied
+            queued = service.new_question_ids(user)
+            assert own.id not in queued
+            db.session.add(Card.waiting(user.id, own.id, utcnow()))  # an assignment queued it
+            db.session.commit()
+            assert service.today(user, utcnow()).unstudied == before + 1
+            assert own.id in service.new_question_ids(user)
+        finally:
+            db.session.rollback()
+            db.session.execute(delete(Card).where(Card.question_id == own.id))
+            db.session.execute(delete(Question).where(Question.id == own.id))
+            db.session.delete(teacher)
+            db.session.commit()
 
 
 def test_the_summary_names_the_leeches_met_today(client: FlaskClient, app: Flask) -> None:

@@ -159,10 +159,15 @@ def _day_statement(by_category: bool) -> Select:
         .where(*_started_in_study(by_category), Card.due <= bindparam("now"))
     )
     studied = select(Card.question_id).where(Card.user_id == bindparam("user_id"), Card.reps > 0)
-    unstudied = (
+    waiting = select(Card.question_id).where(Card.user_id == bindparam("user_id"), Card.reps == 0)
+    unstudied = (  # what ``new_question_ids`` can serve: a teacher's own only once in the deck
         select(func.count())
         .select_from(Question)
-        .where(*_in_study(by_category), Question.id.not_in(studied))
+        .where(
+            *_in_study(by_category),
+            Question.id.not_in(studied),
+            or_(IN_BANK, Question.id.in_(waiting)),
+        )
     )
     return select(
         reviewed.where(Review.was_new.is_(True)).scalar_subquery(),
