@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from fsrs import Rating, State
 from sqlalchemy import Executable, Select, and_, bindparam, delete, func, or_, select, update
@@ -64,9 +65,15 @@ def card_state(card: Card | None) -> CardState | None:
 
 
 def _study_filter(user: User) -> list:
+    """The questions the student studies: active ones, of their categories if they chose."""
+    return _in_categories(user.study_categories or None)
+
+
+def _in_categories(categories: Any) -> list:
+    """Active questions, of ``categories`` (a list or a bind parameter) unless None."""
     conditions = [Question.retired_at.is_(None)]
-    if user.study_categories:
-        conditions.append(Question.category.in_(user.study_categories))
+    if categories is not None:
+        conditions.append(Question.category.in_(categories))
     return conditions
 
 
@@ -83,10 +90,7 @@ def _params(user: User, **values: object) -> dict[str, object]:
 
 def _in_study(by_category: bool) -> list:
     """``_study_filter`` with the student's categories as the ``categories`` parameter."""
-    conditions = [Question.retired_at.is_(None)]
-    if by_category:
-        conditions.append(Question.category.in_(bindparam("categories", expanding=True)))
-    return conditions
+    return _in_categories(bindparam("categories", expanding=True) if by_category else None)
 
 
 def _started_in_study(by_category: bool) -> list:
@@ -98,17 +102,6 @@ def _started_in_study(by_category: bool) -> list:
 class TodayCounts:
     new_done: int
     reviews_done: int
-
-
-def today_counts(user: User, now: datetime) -> TodayCounts:
-    since = day_start(now, user.timezone)
-    rows = db.session.execute(
-        select(Review.was_new, func.count())
-        .where(Review.user_id == user.id, Review.reviewed_at >= since)
-        .group_by(Review.was_new)
-    )
-    counts = {bool(was_new): count for was_new, count in rows}
-    return TodayCounts(new_done=counts.get(True, 0), reviews_done=counts.get(False, 0))
 
 
 @dataclass(frozen=True)
@@ -182,7 +175,7 @@ def limits_for(
     user: User, now: datetime, plan: ExamPlan | None = None, done: TodayCounts | None = None
 ) -> Limits:
     """What the day still allows; an exam plan may raise the new-card pace."""
-    done = done or today_counts(user, now)
+    done = done or today(user, now).done
     new_limit = user.new_per_day
     if plan is not None:
         remaining = exam_service.remaining_new(user, plan)
