@@ -105,3 +105,21 @@ def test_the_document_is_openapi_3_1_and_documents_every_api_route(app: Flask) -
     assert as_rules == routed
     assert document == api_spec.spec
     assert document["security"] == [{"bearerToken": []}]
+
+
+def test_the_first_api_request_puts_the_validated_views_in_the_view_table() -> None:
+    """The routes are declared up front and their views imported on first use; after
+    the first API request every route runs its spectree-validated view."""
+    from quizapp.api import routing, views
+
+    app = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "AUTO_SETUP": False}
+    )
+    table = app.view_functions
+    assert all(table[f"api.{r.endpoint}"] is not getattr(views, r.endpoint) for r in routing.ROUTES)
+    assert app.test_client().get("/api/v1/docs").status_code == 200
+    for route in routing.ROUTES:
+        view = table[f"api.{route.endpoint}"]
+        assert view is getattr(views, route.endpoint)
+        documented = route.endpoint not in ("openapi", "docs")
+        assert (api_spec.get_function_metadata(view) is not None) == documented

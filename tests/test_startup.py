@@ -1,5 +1,6 @@
 """What a worker loads on start: Alembic only when the schema needs migrating, and no
-export or QR library until a request needs one (each costs every worker memory)."""
+export or QR library, nor the API's pydantic and spectree, until a request needs one
+(each costs every worker memory)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from quizapp.config import DEFAULT_BANK_DIR as REPO_BANK
 from quizapp.persistence import schema
 from quizapp.persistence.bank_files import load_bank
 
-LAZY = ("alembic", "flask_migrate", "genanki", "segno")
+LAZY = ("alembic", "flask_migrate", "genanki", "segno", "pydantic", "spectree")
 
 START = """
 import json, sys

@@ -1,5 +1,6 @@
-"""The API's routes. Each is documented and validated by spectree from its models;
-the work is done by ``service`` over the other areas' services.
+"""The API's views, one function per route of ``routing.ROUTES`` (which imports this
+module on the first API request). Each is documented and validated by spectree from
+its models; the work is done by ``service`` over the other areas' services.
 
 Every route but the document and its docs page needs a personal access token (the
 session cookie is never read), and counts against that token's rate limit.
@@ -11,24 +12,21 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, g, render_template, request
-from werkzeug.exceptions import HTTPException
 
-from quizapp.api import bp, errors, schemas, service
 from quizapp.api import docs as docs_page
+from quizapp.api import schemas, service
 from quizapp.api.errors import ApiError
+from quizapp.api.routing import OPEN_ENDPOINTS
 from quizapp.api.spec import api_spec, documented
 from quizapp.assignments import service as assignments_service
 from quizapp.extensions import db
 from quizapp.models import Question, User, utcnow
 from quizapp.teach import service as teach_service
 
-#: Routes anyone may read: the OpenAPI document and its docs page.
-OPEN_ENDPOINTS = frozenset({"api.openapi", "api.docs"})
 
-
-@bp.before_request
 def authenticate() -> None:
-    """A token, and only a token, signs a request in; then it counts against the limit."""
+    """A token, and only a token, signs a request in; then it counts against the limit.
+    Run before every API view (``routing`` registers it)."""
     if request.endpoint in OPEN_ENDPOINTS:
         return
     token = service.authenticate(request.headers.get("Authorization"))
@@ -52,27 +50,6 @@ def authenticate() -> None:
     g.api_user = token.user
 
 
-@bp.after_request
-def api_headers(response: Response) -> Response:
-    usage = g.get("api_usage")
-    if usage is not None:
-        response.headers["RateLimit-Limit"] = str(usage.limit)
-        response.headers["RateLimit-Remaining"] = str(usage.remaining)
-    if request.endpoint not in OPEN_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.errorhandler(ApiError)
-def api_error(error: ApiError) -> Response:
-    return errors.from_api_error(error)
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException) -> Response:
-    return errors.from_http_exception(error)
-
-
 def api_user() -> User:
     user: User = g.api_user
     return user
@@ -92,13 +69,11 @@ def not_found(what: str) -> ApiError:
 # ---------------------------------------------------------------- the document and its docs
 
 
-@bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document, generated from the code."""
     return current_app.json.response(api_spec.spec)
 
 
-@bp.get("/docs")
 def docs() -> str:
     """The API's reference, rendered on the server from the same document."""
     spec = api_spec.spec
@@ -116,14 +91,12 @@ def docs() -> str:
 # ---------------------------------------------------------------- the account and the bank
 
 
-@bp.get("/me")
 @api_spec.validate(resp=documented(schemas.Me), tags=["account"])
 def me() -> schemas.Me:
     """The token's account and study settings."""
     return service.me(api_user())
 
 
-@bp.get("/bank/questions")
 @api_spec.validate(resp=documented(schemas.QuestionPage), tags=["bank"])
 def bank_questions(query: schemas.BankQuery) -> schemas.QuestionPage:
     """The bank's active questions, filtered and a page at a time.
@@ -133,7 +106,6 @@ def bank_questions(query: schemas.BankQuery) -> schemas.QuestionPage:
     return service.bank_page(query)
 
 
-@bp.get("/bank/questions/<qid:question_id>")
 @api_spec.validate(resp=documented(schemas.QuestionOut, 200, 404), tags=["bank"])
 def bank_question(question_id: str) -> schemas.QuestionOut:
     """One question, with its answer, evidence and note (retired ones too)."""
@@ -146,14 +118,12 @@ def bank_question(question_id: str) -> schemas.QuestionOut:
 # ---------------------------------------------------------------- study
 
 
-@bp.get("/study/next")
 @api_spec.validate(resp=documented(schemas.NextCard), tags=["study"])
 def study_next(query: schemas.NextQuery) -> schemas.NextCard:
     """The next card to study: due reviews first, then new cards within the day's limits."""
     return service.next_card(api_user(), utcnow(), query.after)
 
 
-@bp.post("/study/reviews")
 @api_spec.validate(
     resp=documented(schemas.ReviewOut, 201, 404, 409, 413, 415, also_ok=True),
     tags=["study"],
@@ -175,7 +145,6 @@ def study_review(json: schemas.ReviewIn, headers: schemas.IdempotencyHeaders) ->
 # ---------------------------------------------------------------- progress and exam
 
 
-@bp.get("/progress")
 @api_spec.validate(resp=documented(schemas.Progress), tags=["progress"])
 def progress() -> schemas.Progress:
     """The figures of the Progress page: reviews per day, cards coming due, accuracy and
@@ -183,7 +152,6 @@ def progress() -> schemas.Progress:
     return service.progress(api_user(), utcnow())
 
 
-@bp.get("/exam")
 @api_spec.validate(resp=documented(schemas.ExamOut), tags=["progress"])
 def exam() -> schemas.ExamOut:
     """The exam plan in force (the student's own, else their class's) and readiness:
@@ -194,7 +162,6 @@ def exam() -> schemas.ExamOut:
 # ---------------------------------------------------------------- a student's assignments
 
 
-@bp.get("/assignments")
 @api_spec.validate(resp=documented(schemas.AssignmentList), tags=["assignments"])
 def assignments() -> schemas.AssignmentList:
     """The assignments of the token's classes, what needs doing first, with attempts."""
@@ -204,7 +171,6 @@ def assignments() -> schemas.AssignmentList:
     )
 
 
-@bp.get("/assignments/<int:assignment_id>")
 @api_spec.validate(resp=documented(schemas.AssignmentOut, 200, 404), tags=["assignments"])
 def assignment(assignment_id: int) -> schemas.AssignmentOut:
     """One assignment of the token's classes, with its status and attempts."""
@@ -219,7 +185,6 @@ def assignment(assignment_id: int) -> schemas.AssignmentOut:
 # ---------------------------------------------------------------- a teacher's sets and classes
 
 
-@bp.get("/teach/quiz-sets")
 @api_spec.validate(resp=documented(schemas.QuizSetList, 200, 403), tags=["teaching"])
 def quiz_sets() -> schemas.QuizSetList:
     """The teacher's quiz sets."""
@@ -228,7 +193,6 @@ def quiz_sets() -> schemas.QuizSetList:
     )
 
 
-@bp.get("/teach/quiz-sets/<int:set_id>")
 @api_spec.validate(resp=documented(schemas.QuizSetOut, 200, 403, 404), tags=["teaching"])
 def quiz_set(set_id: int) -> schemas.QuizSetOut:
     """One of the teacher's quiz sets, with its questions and rules."""
@@ -238,14 +202,12 @@ def quiz_set(set_id: int) -> schemas.QuizSetOut:
     return service.quiz_set_out(found)
 
 
-@bp.get("/teach/classes")
 @api_spec.validate(resp=documented(schemas.ClassList, 200, 403), tags=["teaching"])
 def classes() -> schemas.ClassList:
     """The classes the teacher runs, with their assignments' ids."""
     return service.classes(teacher())
 
 
-@bp.get("/teach/classes/<int:class_id>/gradebook")
 @api_spec.validate(resp=documented(schemas.ClassGradebookOut, 200, 403, 404), tags=["teaching"])
 def class_gradebook(class_id: int) -> schemas.ClassGradebookOut:
     """Students by assignments: each best percent, with averages."""
@@ -255,7 +217,6 @@ def class_gradebook(class_id: int) -> schemas.ClassGradebookOut:
     return service.class_gradebook(found)
 
 
-@bp.get("/teach/assignments/<int:assignment_id>/gradebook")
 @api_spec.validate(resp=documented(schemas.AssignmentGradebook, 200, 403, 404), tags=["teaching"])
 def assignment_gradebook(assignment_id: int) -> schemas.AssignmentGradebook:
     """Every student of the class on one assignment: status, best score, time, attempts."""
@@ -265,7 +226,6 @@ def assignment_gradebook(assignment_id: int) -> schemas.AssignmentGradebook:
     return service.assignment_gradebook(found)
 
 
-@bp.get("/teach/assignments/<int:assignment_id>/items")
 @api_spec.validate(resp=documented(schemas.ItemAnalysis, 200, 403, 404), tags=["teaching"])
 def item_analysis(assignment_id: int) -> schemas.ItemAnalysis:
     """Item analysis from each student's first submitted attempt: facility,
