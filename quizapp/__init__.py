@@ -46,6 +46,10 @@ def create_app(
         app.config["DATABASE_BUSY_TIMEOUT"],
     )
     db.init_app(app)
+    from quizapp.persistence import connections
+
+    with app.app_context():
+        connections.install(app, db.engine)  # before the blueprints' hooks
     if _under_flask_cli():  # ``flask db ...``; a worker imports Flask-Migrate only to upgrade
         from quizapp.persistence.schema import register_migrate
 

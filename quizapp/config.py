@@ -74,7 +74,8 @@ def build_config(instance_path: str) -> dict[str, Any]:
         "BANK_CACHE_SECONDS": _seconds(os.environ.get("QUIZAPP_BANK_CACHE_SECONDS"), 2.0),
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping at every checkout: persistence.connections pings idle ones only.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Seconds a request waits for a lock another request holds (then: try again).
         "DATABASE_BUSY_TIMEOUT": 10.0,
         "BANK_DIR": os.environ.get("QUIZAPP_BANK_DIR", str(DEFAULT_BANK_DIR)),

@@ -37,8 +37,10 @@ def start_worker(database_url: str, instance: Path) -> dict[str, object]:
         "QUIZAPP_INSTANCE_PATH": str(instance),
     }
     env.pop("FLASK_RUN_FROM_CLI", None)
+    on_sqlite = database_url.startswith("sqlite")
+    lazy = LAZY if on_sqlite else (*LAZY, "sqlite3")  # on PostgreSQL, no SQLite driver
     result = subprocess.run(
-        [sys.executable, "-c", START, str(REPO_BANK), *LAZY],
+        [sys.executable, "-c", START, str(REPO_BANK), *lazy],
         env=env,
         capture_output=True,
         text=True,

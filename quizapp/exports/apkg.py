@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -101,6 +100,8 @@ def to_apkg(
 
 def _package(package: genanki.Package, timestamp: float) -> bytes:
     """genanki's ``write_to_file``, minus the temporary file it leaves behind."""
+    import sqlite3  # on first use, as genanki: a worker on PostgreSQL never needs it
+
     out = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as folder:
         path = Path(folder) / "collection.anki2"

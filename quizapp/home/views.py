@@ -11,6 +11,7 @@ from quizapp.exam import service as exam_service
 from quizapp.home import bp
 from quizapp.home.forms import ThemeForm
 from quizapp.models import utcnow
+from quizapp.persistence.connections import reads_only
 from quizapp.study import service
 from quizapp.web.accounts import signed_in_user
 from quizapp.web.theme import COOKIE, COOKIE_AGE, THEMES, local_path
@@ -20,6 +21,7 @@ OPEN_STATUSES = ("overdue", "in progress", "due soon", "to do")
 
 
 @bp.get("/")
+@reads_only
 def index() -> str:
     if not current_user.is_authenticated:
         return render_template("home/welcome.html")

@@ -4,7 +4,6 @@ while the app serves), or ``pg_dump``/``pg_restore`` for PostgreSQL."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -72,6 +71,8 @@ def _sqlite_path(engine: Engine) -> Path:
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     """Page by page through SQLite's backup API: readers and writers may go on meanwhile."""
+    import sqlite3  # here: every worker imports the CLI, few back up SQLite
+
     origin, copy = sqlite3.connect(source), sqlite3.connect(target)
     try:
         origin.backup(copy)

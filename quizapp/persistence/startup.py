@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import sqlite3
+import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +41,8 @@ def install_sqlite_pragmas() -> None:
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
+    sqlite3 = sys.modules.get("sqlite3")  # unimported on PostgreSQL: a megabyte a worker
+    if sqlite3 is None or not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

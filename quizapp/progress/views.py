@@ -31,6 +31,7 @@ from quizapp.core.stats import (
 )
 from quizapp.exam import service as exam_service
 from quizapp.models import User, utcnow
+from quizapp.persistence.connections import reads_only
 from quizapp.progress import bp, charts
 from quizapp.progress import service as progress_service
 from quizapp.progress.service import ReviewRow
@@ -50,6 +51,7 @@ def require_login() -> None:
 
 
 @bp.get("/")
+@reads_only
 def index() -> str:
     user, now = signed_in_user(), utcnow()
     reviews = progress_service.review_rows(user)

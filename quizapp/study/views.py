@@ -25,7 +25,8 @@ from quizapp.core.scheduling import (
     propose_grade,
 )
 from quizapp.models import Question, utcnow
-from quizapp.persistence import bank_cache
+from quizapp.persistence import bank_cache, connections
+from quizapp.persistence.connections import reads_only
 from quizapp.study import bp, service
 from quizapp.study.forms import AnswerForm, ReviewForm
 from quizapp.web.accounts import signed_in_user
@@ -42,6 +43,7 @@ def require_login() -> None:
 
 
 @bp.get("/")
+@reads_only
 def show() -> str:
     now = utcnow()
     user = signed_in_user()
@@ -194,6 +196,7 @@ def _after_rating() -> Response:
     the page afresh and never posts the rating again."""
     if request.headers.get(NEXT_CARD_HEADER) != "inline":
         return redirect(url_for("study.show"))
+    connections.read_outside_transaction()  # the rating is committed; the rest only reads
     page = make_response(show())
     page.headers["X-Study-Page"] = url_for("study.show")
     return page

@@ -22,6 +22,7 @@ from quizapp.core.roster import RosterInvalid
 from quizapp.extensions import db
 from quizapp.models import Assignment, QuizAttempt, QuizSet, SchoolClass, utcnow
 from quizapp.persistence.bank_queries import tag_counts
+from quizapp.persistence.connections import reads_only
 from quizapp.teach import bp, reports, service
 from quizapp.teach.forms import (
     AddMemberForm,
@@ -184,6 +185,7 @@ def remove_member(class_id: int, user_id: int) -> BaseResponse:
 
 
 @bp.get("/classes/<int:class_id>/gradebook")
+@reads_only
 def class_gradebook(class_id: int) -> str:
     school_class = _class_or_404(class_id)
     return render_template(
@@ -438,6 +440,7 @@ def delete_assignment(assignment_id: int) -> BaseResponse:
 
 
 @bp.get("/assignments/<int:assignment_id>")
+@reads_only
 def assignment(assignment_id: int) -> str:
     found = _assignment_or_404(assignment_id)
     sort = request.args.get("sort", "")
