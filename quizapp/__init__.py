@@ -58,13 +58,14 @@ def create_app(
     login_manager.init_app(app)
     compress.init_app(app)
 
-    from quizapp.web import assets, guards, headers, theme
+    from quizapp.web import assets, guards, headers, links, theme
 
     _trust_proxies(app)
 
     guards.install(app)  # before the blueprints, so their routes use the bounded converter
     headers.install(app)
     assets.install(app)
+    links.install(app)
     theme.install(app)
     _register_blueprints(app)
     _register_template_helpers(app)
