@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from fsrs import Rating, State
-from sqlalchemy import Executable, Select, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Executable, Select, and_, bindparam, delete, func, not_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -145,11 +145,16 @@ def _day_statement(by_category: bool) -> Select:
     reviewed = select(func.count()).where(
         Review.user_id == bindparam("user_id"), Review.reviewed_at >= bindparam("since")
     )
-    due = (
+    set_aside = select(Question.id).where(not_(and_(*_in_study(by_category))))
+    due = (  # no join: one probe of the (usually empty) set of questions not studied
         select(func.count())
         .select_from(Card)
-        .join(Question, Question.id == Card.question_id)
-        .where(*_started_in_study(by_category), Card.due <= bindparam("now"))
+        .where(
+            Card.user_id == bindparam("user_id"),
+            Card.reps > 0,
+            Card.due <= bindparam("now"),
+            Card.question_id.not_in(set_aside),
+        )
     )
     studied = select(Card.question_id).where(Card.user_id == bindparam("user_id"), Card.reps > 0)
     waiting = select(Card.question_id).where(Card.user_id == bindparam("user_id"), Card.reps == 0)
