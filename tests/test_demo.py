@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask
 from helpers.clock import utcnow
 from helpers.web import csrf_token, hidden, login, unique_name
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from quizapp.core.days import study_day
 from quizapp.exam import service as exam_service
@@ -192,3 +193,22 @@ def test_seed_refuses_to_write_over_accounts_it_made(app: Flask) -> None:
     again = runner.invoke(args=["seed", "--prefix", prefix, "--students", "1"])
     assert again.exit_code != 0
     assert "exist already" in again.output
+
+
+def test_seed_leaves_the_planner_statistics_of_what_it_wrote(
+    app_factory: Callable[..., Flask],
+) -> None:
+    """A fresh database: its tables have never been analyzed until the seed does it."""
+    application = app_factory()
+    result = application.test_cli_runner().invoke(
+        args=["seed", "--prefix", "stats", "--students", "2", "--cards", "5", "--reviews", "40"]
+    )
+    assert result.exit_code == 0, result.output
+    with application.app_context():
+        if db.engine.dialect.name == "sqlite":
+            analyzed = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+        else:
+            analyzed = db.session.scalars(
+                text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+            ).all()
+    assert {"users", "cards", "reviews", "study_days"} <= set(analyzed)
