@@ -53,8 +53,10 @@ def sign_up_to_flip_cards(page: Page, app: Flask) -> str:
 
 
 def keys_ready(page: Page) -> None:
-    """Wait until the page's keyboard shortcuts are listening."""
-    page.wait_for_function("document.documentElement.dataset.keys === 'ready'")
+    """Wait until the page's keyboard shortcuts are listening. (A locator, not
+    ``wait_for_function``: its polling evaluates a string, which the site's CSP refuses
+    whenever the first check finds the page not yet ready.)"""
+    expect(page.locator("html[data-keys='ready']")).to_be_attached()
 
 
 def answer_by_keyboard(page: Page, app: Flask) -> str:
