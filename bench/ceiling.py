@@ -47,7 +47,6 @@ STEPS = ("signed in", "day", "head")
 
 
 def add_lean_routes(app: Flask) -> None:
-    from quizapp.core.days import day_start, study_day
     from quizapp.extensions import db
     from quizapp.models import Card, utcnow
     from quizapp.study import service
@@ -65,22 +64,12 @@ def add_lean_routes(app: Flask) -> None:
     def lean(steps: tuple[str, ...]) -> Callable[[], str]:
         def view() -> str:
             user = signed_in_user()
-            connection = db.session.connection()
             question = "none"
             if "day" in steps:
-                now = utcnow()
-                connection.execute(
-                    service._day_statement(False),
-                    {
-                        "user_id": user.id,
-                        "categories": [],
-                        "since": day_start(now, user.timezone),
-                        "now": now,
-                        "today": study_day(now, user.timezone),
-                    },
-                ).one()
+                service.today(user, utcnow())  # the day statement, through Core already
             if "head" in steps:
-                question = connection.execute(head, {"user_id": user.id}).first().question_id
+                rows = db.session.connection().execute(head, {"user_id": user.id})
+                question = rows.first().question_id
             return page.render(question=question, csrf_token=generate_csrf)
 
         return view

@@ -26,7 +26,6 @@ from quizapp.core.scheduling import (
 )
 from quizapp.models import Question, utcnow
 from quizapp.persistence import bank_cache, connections
-from quizapp.persistence.connections import reads_only
 from quizapp.study import bp, service
 from quizapp.study.forms import AnswerForm, ReviewForm
 from quizapp.web.accounts import signed_in_user
@@ -43,7 +42,7 @@ def require_login() -> None:
 
 
 @bp.get("/")
-@reads_only
+@connections.reads_only
 def show() -> str:
     now = utcnow()
     user = signed_in_user()
