@@ -51,6 +51,19 @@ CARD_PAGE = (
     "<button>Show answer</button></form>"
 )
 STEPS = ("signed in", "day", "head")
+SIGNED_OUT = "/_lean/0"
+#: The signed-in rows of both modes: the stand-ins, then the page they stand in for.
+SIGNED_IN_ROUTES = (
+    ("lean: signed in, a bare page", "/_lean/1"),
+    ("lean: + the day statement", "/_lean/2"),
+    ("lean: + the queue head as rows", "/_lean/3"),
+    ("the study GET as built", "/study/"),
+)
+FRAMEWORK_ROWS = (
+    ("orm", "the stack alone: Flask-Login loads the account (ORM), returns a string"),
+    ("core", "the stack alone: Flask-Login loads the account (Core), returns a string"),
+)
+BENCH_FOLDER = Path(__file__).resolve().parent
 
 
 def add_lean_routes(app: Flask) -> None:
@@ -81,7 +94,7 @@ def add_lean_routes(app: Flask) -> None:
 
         return view
 
-    app.add_url_rule("/_lean/0", "lean_0", lambda: "hello")  # signed out: the hooks alone
+    app.add_url_rule(SIGNED_OUT, "lean_0", lambda: "hello")  # signed out: the hooks alone
     for n in range(1, len(STEPS) + 1):
         steps = STEPS[:n]
         app.add_url_rule(f"/_lean/{n}", f"lean_{n}", lean(steps))
@@ -172,46 +185,41 @@ def served(url: str, work: Path, connections: list[int], seconds: int) -> None:
         "SECRET_KEY": load.SECRET,
         "QUIZAPP_INSTANCE_PATH": str(work / "instance"),
     }
-    bench_folder = Path(__file__).resolve().parent
     print(f"\n### served ({url.split(':')[0]}), gunicorn -w {load.WORKERS}\n")
     print(load.TABLE_HEAD, flush=True)
     for account_read, label in FRAMEWORK_ROWS:
-        with (
-            load.gunicorn("hello:app", {}, bench_folder) as (hello, _),
-            load.gunicorn(f"ceiling:framework_app({account_read!r})", env, bench_folder) as served,
-        ):
-            framework = served[0]
-            bench = load.Bench(hello, framework, seconds, work)
-            script = bench.script("GET", ["/"], cookies)
-            for count in connections:
-                bench.row(label, count, lambda script=script: script)
+        target = f"ceiling:framework_app({account_read!r})"
+        serve_rows(target, [(label, "/", cookies)], env, work, connections, seconds)
+    rows = [("quizapp, signed out: its hooks, returns a string", SIGNED_OUT, [""])]
+    rows += [(label, path, cookies) for label, path in SIGNED_IN_ROUTES]
+    serve_rows("ceiling:served_app()", rows, env, work, connections, seconds)
+
+
+def serve_rows(
+    target: str,
+    rows: list[tuple[str, str, list[str]]],
+    env: dict[str, str],
+    work: Path,
+    connections: list[int],
+    seconds: int,
+) -> None:
+    """Serve ``target`` beside hello and print a row per (label, path, cookies) and
+    connection count, as ``bench/load.py`` does."""
     with (
-        load.gunicorn("hello:app", {}, bench_folder) as (hello, _),
-        load.gunicorn("ceiling:served_app()", env, bench_folder) as (app, _),
+        load.gunicorn("hello:app", {}, BENCH_FOLDER) as (hello, _),
+        load.gunicorn(target, env, BENCH_FOLDER) as (app, _),
     ):
         bench = load.Bench(hello, app, seconds, work)
-        for label, path in SERVED_ROUTES:
-            script = bench.script("GET", [path], [""] if path == SIGNED_OUT else cookies)
+        for label, path, cookies in rows:
+            script = bench.script("GET", [path], cookies)
             for count in connections:
                 bench.row(label, count, lambda script=script: script)
-
-
-SIGNED_OUT = "/_lean/0"
-FRAMEWORK_ROWS = (
-    ("orm", "the stack alone: Flask-Login loads the account (ORM), returns a string"),
-    ("core", "the stack alone: Flask-Login loads the account (Core), returns a string"),
-)
-SERVED_ROUTES = (
-    ("quizapp, signed out: its hooks, returns a string", SIGNED_OUT),
-    ("lean: signed in, a bare page", "/_lean/1"),
-    ("lean: + the day statement", "/_lean/2"),
-    ("lean: + the queue head as rows", "/_lean/3"),
-    ("the study GET as built", "/study/"),
-)
 
 
 def in_process(url: str, work: Path, rounds: int) -> None:
     """Hello, the lean routes and the study GET through Flask's test client."""
+    from quizapp.extensions import db
+
     load.STUDENTS = 3
     seeded = load.make_app(url, work / "instance")
     student = load.seed_world(seeded, 2_000).students[0]
@@ -222,13 +230,8 @@ def in_process(url: str, work: Path, rounds: int) -> None:
     hello.get("/")(lambda: "Hello, World!")
     signed_in = app.test_client()
     signed_in.set_cookie("session", student.cookie)
-    rows = {
-        "hello": (hello.test_client(), "/"),
-        "lean: signed in, a bare page": (signed_in, "/_lean/1"),
-        "lean: + the day statement": (signed_in, "/_lean/2"),
-        "lean: + the queue head as rows": (signed_in, "/_lean/3"),
-        "the study GET as built": (signed_in, "/study/"),
-    }
+    rows = {"hello": (hello.test_client(), "/")}
+    rows.update((label, (signed_in, path)) for label, path in SIGNED_IN_ROUTES)
     for client, path in rows.values():
         assert client.get(path).status_code == 200, path
     timings: dict[str, list[float]] = {name: [] for name in rows}
@@ -241,8 +244,6 @@ def in_process(url: str, work: Path, rounds: int) -> None:
         ms = statistics.median(samples)
         print(f"| {name} | {ms:.3f} | {hello_ms / ms:.3f} |")
     with app.app_context():
-        from quizapp.extensions import db
-
         db.engine.dispose()
 
 
