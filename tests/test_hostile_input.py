@@ -7,16 +7,17 @@ to reach the database and fail there.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers.teaching import create_class, make_teacher
+from helpers.teaching import create_class, create_set, make_teacher, post_form, question_ids
 from helpers.web import PASSWORD, csrf_token, register, unique_name
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import User
+from quizapp.models import QuizSet, User
 from quizapp.web.guards import MAX_ID
 
 HUGE_IDS = [str(MAX_ID + 1), "9223372036854775808", "99999999999999999999999"]
@@ -151,9 +152,91 @@ def test_the_guards_refuse_exactly_unicodes_control_characters_but_tab_and_line_
     """The guards' pattern spells out Unicode's category Cc, checked over every code point."""
     import unicodedata
 
-    from quizapp.web.guards import ALLOWED_CONTROLS, has_control_character
+    from quizapp.core.controls import ALLOWED_CONTROLS, has_control_character
 
     for code in range(0x110000):
         character = chr(code)
         wanted = unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROLS
         assert has_control_character(f"ok{character}ok") == wanted, hex(code)
+
+
+# ---------------------------------------------------------------- file contents
+
+#: C0 and C1 controls a file may carry where a form field may not (issue 22, finding 5).
+FILE_CONTROLS = {"nul": "\x00", "escape": "\x1b", "delete": "\x7f", "nel": "\x85", "c1": "\x9f"}
+
+
+def _upload_roster(teacher: FlaskClient, class_id: int, roster: str) -> Any:
+    return post_form(
+        teacher,
+        f"/teach/classes/{class_id}",
+        f"/teach/classes/{class_id}/roster",
+        roster=(io.BytesIO(roster.encode()), "roster.csv"),
+    )
+
+
+@pytest.mark.parametrize("control", FILE_CONTROLS.values(), ids=FILE_CONTROLS.keys())
+def test_a_control_character_in_a_roster_is_refused_with_its_row_and_creates_nobody(
+    app: Flask, control: str
+) -> None:
+    """A NUL in a display name was a 500 on PostgreSQL and stored on SQLite; a C1
+    control was stored on both."""
+    teacher = app.test_client()
+    make_teacher(app, teacher)
+    class_id = create_class(teacher, name="Hostile roster")
+    first, second = unique_name("roster"), unique_name("roster")
+    response = _upload_roster(
+        teacher, class_id, f"username,display_name\n{first},Anna\n{second},Bo{control}ris\n"
+    )
+    assert response.status_code == 400
+    assert "Row 3: holds the control character" in response.get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.scalars(select(User).where(User.username.in_([first, second]))).all()
+
+
+QUESTION_FILES = {
+    "csv": "kind,prompt,answer\nshort,Who led?,Lenin\nshort,Who{c} chaired?,Trotsky\n",
+    "tsv": "Who led?\tLenin\nWho{c} chaired?\tTrotsky\n",
+    "gift": "::a:: Who led? {{=Lenin}}\n\n::b:: Who{c} chaired? {{=Trotsky}}\n",
+}
+
+
+@pytest.mark.parametrize("fmt", QUESTION_FILES)
+@pytest.mark.parametrize("control", FILE_CONTROLS.values(), ids=FILE_CONTROLS.keys())
+def test_a_control_character_in_a_question_file_is_refused_with_its_line(
+    app: Flask, fmt: str, control: str
+) -> None:
+    teacher = app.test_client()
+    make_teacher(app, teacher)
+    set_id = create_set(teacher, question_ids(app, 1), "Hostile import")
+    response = post_form(
+        teacher,
+        f"/teach/sets/{set_id}",
+        f"/teach/sets/{set_id}/import",
+        questions_file=(io.BytesIO(QUESTION_FILES[fmt].format(c=control).encode()), f"q.{fmt}"),
+        file_format=fmt,
+        default_category="events",
+    )
+    assert response.status_code == 400
+    line = 2 if fmt == "tsv" else 3
+    assert f"Line {line}: holds the control character" in response.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.get(QuizSet, set_id).question_ids) == 1
+
+
+def test_the_form_guard_and_the_file_readers_share_one_definition() -> None:
+    """C1 controls are refused in a form field as in a file: one pattern for both."""
+    from quizapp.core import controls, roster
+    from quizapp.core.exports import importing
+    from quizapp.web import guards
+
+    assert guards.has_control_character is controls.has_control_character
+    assert roster.has_control_character is controls.has_control_character
+    assert importing.control_characters_by_line is controls.control_characters_by_line
+
+
+@pytest.mark.parametrize("control", ["%C2%85", "%C2%9F", "%7F"])
+def test_c1_controls_in_a_form_field_are_refused_as_in_a_file(
+    client: FlaskClient, control: str
+) -> None:
+    assert client.get(f"/bank/?q=a{control}b").status_code == 400

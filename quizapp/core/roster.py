@@ -5,6 +5,9 @@ leaves accounts the teacher has to find and undo, so nothing is returned until
 the whole file is clean; and every problem is reported in one go, with the row
 number a spreadsheet shows, so one round of fixes is enough.
 
+A control character anywhere in the file (a NUL byte, or a C1 control such as
+``\\x85``) is refused with its row, as the request guard refuses one in a form field.
+
 Usernames follow the sign-up form's rule exactly and are lower-cased, as the
 app stores and looks them up lower-cased (see quizapp/auth/views.py).
 """
@@ -20,6 +23,8 @@ import secrets
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+
+from quizapp.core.controls import describe, has_control_character
 
 #: Mirrors quizapp/auth/forms.py: RegisterForm's Length(3, 40) and USERNAME_RULE's characters.
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,40}$"
@@ -86,11 +91,11 @@ def parse_roster(data: bytes, existing_usernames: Collection[str] = ()) -> list[
                 )
             ]
         )
+    if control := _control_errors(*header):
+        raise RosterInvalid(control)
     columns = _columns(header[1])
     # Read one row past the limit and stop: a huge file costs no more than a full one.
-    rows = [
-        (line, [cell.strip() for cell in cells]) for line, cells in islice(records, MAX_ROWS + 1)
-    ]
+    rows = list(islice(records, MAX_ROWS + 1))
     errors = _size_errors(len(rows))
     if len(rows) > MAX_ROWS:
         raise RosterInvalid(errors)
@@ -139,12 +144,16 @@ def _decode(data: bytes) -> str:
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank CSV records with the line each starts on (a quoted cell may span lines)."""
+    """Non-blank CSV records with the line each starts on (a quoted cell may span lines).
+
+    A record of nothing but white space is blank, unless that white space is a control
+    character (``\\x1c`` and ``\\x85`` are white space to ``str.strip``): that is refused.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
     try:
         for cells in reader:
-            if any(cell.strip() for cell in cells):
+            if any(cell.strip() for cell in cells) or has_control_character("".join(cells)):
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as error:
@@ -189,22 +198,52 @@ def _size_errors(count: int) -> list[RosterError]:
     return []
 
 
+def _control_errors(line: int, cells: Sequence[str]) -> list[RosterError]:
+    """A row holding a control character anywhere (an ignored column too), as the form
+    guard (``quizapp/web/guards.py``) refuses one in any field: a NUL byte would fail
+    on PostgreSQL, and any other would be stored unseen in a name."""
+    text = "".join(cells)
+    if not has_control_character(text):
+        return []
+    return [
+        RosterError(
+            line,
+            f"holds the control character {describe(text)}; "
+            "remove it (only tabs and line breaks may stand in a roster)",
+        )
+    ]
+
+
 def _check_rows(
     rows: Sequence[tuple[int, list[str]]], columns: dict[str, int], existing: Collection[str]
 ) -> tuple[list[RosterRow], list[RosterError]]:
-    """Every row's problems, checking usernames against earlier rows and existing accounts."""
+    """Every row's problems, checking usernames against earlier rows and existing accounts.
+
+    A row with a control character reports only that: its other messages would quote
+    a name the teacher cannot see the fault in.
+    """
     taken = {name.strip().lower() for name in existing}
     first_line: dict[str, int] = {}
     students: list[RosterRow] = []
     errors: list[RosterError] = []
-    for line, cells in rows:
+    for line, raw in rows:
+        cells = [cell.strip() for cell in raw]
         username, display_name = (_cell(cells, columns[name]) for name in REQUIRED_COLUMNS)
-        messages = _username_errors(username) or _clash_errors(username, first_line, taken)
-        messages += _display_name_errors(display_name)
+        row_errors = _control_errors(line, raw) or [
+            RosterError(line, message)
+            for message in _row_messages(username, display_name, first_line, taken)
+        ]
         first_line.setdefault(username.lower(), line)
-        errors += [RosterError(line, message) for message in messages]
+        errors += row_errors
         students.append(RosterRow(line, username.lower(), display_name))
     return students, errors
+
+
+def _row_messages(
+    username: str, display_name: str, first_line: dict[str, int], taken: Collection[str]
+) -> list[str]:
+    messages = _username_errors(username) or _clash_errors(username, first_line, taken)
+    return messages + _display_name_errors(display_name)
 
 
 def _cell(cells: Sequence[str], index: int) -> str:

@@ -3,22 +3,23 @@
 Numbers in URLs are bounded so that no id reaches the database as a value it
 cannot hold (PostgreSQL's ``integer`` stops at 2**31 - 1; SQLite's at 2**63 - 1),
 and text with control characters (a NUL byte above all, which PostgreSQL refuses
-in any text column) is turned away with a clear message before any view runs.
+in any text column; C0 and C1 alike, as ``quizapp.core.controls`` defines them) is
+turned away with a clear message before any view runs. Uploaded files are read by
+their own readers, which check their contents against the same definition.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, abort, request
 from werkzeug.routing import BaseConverter, IntegerConverter
 
+from quizapp.core.controls import has_control_character
+
 #: The largest id any table holds: PostgreSQL's ``integer``.
 MAX_ID = 2**31 - 1
-#: Control characters people legitimately type: tab and line breaks.
-ALLOWED_CONTROLS = frozenset("\t\n\r")
 BAD_TEXT = (
     "The request contains a control character (such as a NUL byte) that no text "
     "here may hold. Remove it and try again."
@@ -38,17 +39,6 @@ class QuestionIdConverter(BaseConverter):
     at most 120 characters, as the column holds). Anything else is a 404."""
 
     regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}"
-
-
-#: Unicode's category Cc (the C0 and C1 controls and DEL; fixed by Unicode's stability
-#: policy) less ``ALLOWED_CONTROLS``, as one pattern: every request's text goes through
-#: it, and a regular expression reads a form in microseconds where a loop over its
-#: characters took tens.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def has_control_character(text: str) -> bool:
-    return CONTROL_CHARACTER.search(text) is not None
 
 
 def _texts() -> Iterable[str]:

@@ -115,7 +115,30 @@ def test_a_utf8_bom_as_excel_writes_it_is_fine() -> None:
 
 def test_control_characters_in_the_file_are_refused_by_line() -> None:
     data = (HEADER + "short,events,Fine,Fine,,,,\nshort,events,Bad\x00,x,,,,\n").encode()
-    assert _errors(data) == ["Line 3: holds a control character (only tabs and line breaks may)"]
+    assert _errors(data) == [
+        "Line 3: holds the control character NUL (U+0000); only tabs and line breaks may"
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "gift"])
+@pytest.mark.parametrize(
+    ("control", "named"),
+    [("\x85", "NEL (U+0085)"), ("\x9f", "U+009F"), ("\x0b", "U+000B"), ("\x1c", "U+001C")],
+)
+def test_c1_controls_and_the_ones_splitlines_breaks_at_are_refused_on_their_line(
+    fmt: str, control: str, named: str
+) -> None:
+    """``str.splitlines`` breaks lines at these very characters, so a check line by line
+    through it never saw them (they were imported), and numbered the lines after wrong."""
+    body = {
+        "csv": HEADER + "short,events,Fine?,Fine,,,,\nshort,events,Who{c} led?,Lenin,,,,\n",
+        "tsv": "Fine?\tFine\nWho{c} led?\tLenin\n",
+        "gift": "::a:: Fine? {{=Fine}}\n\n::b:: Who{c} led? {{=Lenin}}\n",
+    }[fmt].format(c=control)
+    line = 2 if fmt == "tsv" else 3
+    assert _errors(body.encode(), fmt) == [
+        f"Line {line}: holds the control character {named}; only tabs and line breaks may"
+    ]
 
 
 def test_more_questions_than_the_cap_are_refused_whole() -> None:

@@ -112,6 +112,53 @@ def test_display_name_length() -> None:
     assert errors_of(data) == ["Row 3: display name is 81 characters; the limit is 80"]
 
 
+CONTROL_MESSAGE = (
+    "holds the control character {}; remove it (only tabs and line breaks may stand in a roster)"
+)
+
+
+@pytest.mark.parametrize(
+    ("control", "named"),
+    [
+        ("\x00", "NUL (U+0000)"),
+        ("\x1b", "ESC (U+001B)"),
+        ("\x7f", "DEL (U+007F)"),
+        ("\x85", "NEL (U+0085)"),
+        ("\x9f", "U+009F"),
+    ],
+)
+def test_a_control_character_in_any_cell_is_refused_with_its_row(control: str, named: str) -> None:
+    """As the form guard refuses one in a field: a NUL failed on PostgreSQL, and any
+    other was stored in the display name (a C1 control on both databases)."""
+    data = csv_bytes(
+        "username,display_name,class",
+        "ann,Ann",
+        f"bob,Bo{control}b",
+        f"cat{control},Cat",
+        f"dan,Dan,7{control}B",
+        f"eve,Eve{control}",
+    )
+    assert errors_of(data) == [
+        f"Row {row}: {CONTROL_MESSAGE.format(named)}" for row in (3, 4, 5, 6)
+    ]
+
+
+def test_a_control_character_in_the_header_or_alone_on_a_row_is_refused() -> None:
+    assert errors_of(csv_bytes("username,display\x00_name", "ann,Ann")) == [
+        f"Row 1: {CONTROL_MESSAGE.format('NUL (U+0000)')}"
+    ]
+    # White space to ``str.strip``, so such a row would pass for a blank line.
+    assert errors_of(csv_bytes("username,display_name", "ann,Ann", "\x1c\x85")) == [
+        f"Row 3: {CONTROL_MESSAGE.format('U+001C')}"
+    ]
+
+
+def test_tabs_in_a_cell_are_welcome() -> None:
+    assert parse_roster(csv_bytes("username,display_name", "ann,Ann\tPetrova")) == [
+        RosterRow(2, "ann", "Ann\tPetrova")
+    ]
+
+
 def test_duplicates_name_both_rows_and_ignore_case() -> None:
     data = csv_bytes("username,display_name", "ann,Ann", "bob,Bob", "ANN,Ann Again", "ann,Third")
     assert errors_of(data) == [

@@ -22,7 +22,6 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -30,6 +29,7 @@ from typing import Any
 
 from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS, BankQuestion, Problem
 from quizapp.core.checker import parse_question
+from quizapp.core.controls import control_characters_by_line
 from quizapp.core.exports.gift_reader import blocks, read_block
 from quizapp.core.exports.tabular import FORMULA_STARTS, LIST_SEPARATOR, from_spreadsheet
 from quizapp.core.grading import grade
@@ -133,10 +133,11 @@ def _decode(data: bytes) -> str:
 
 
 def _refuse_controls(text: str) -> None:
+    """Refuse a file with a control character on any line, as the form guard refuses one
+    in any field (``quizapp.core.controls``; C1 controls such as ``\\x85`` too)."""
     errors = [
-        ImportProblem(number, "holds a control character (only tabs and line breaks may)")
-        for number, line in enumerate(text.splitlines(), 1)
-        if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in line)
+        ImportProblem(number, f"holds the control character {name}; only tabs and line breaks may")
+        for number, name in control_characters_by_line(text)
     ]
     if errors:
         raise ImportInvalid(errors)
