@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask
@@ -15,6 +16,7 @@ from flask.testing import FlaskClient
 from helpers.teaching import create_class, create_set, make_teacher, post_form, question_ids
 from helpers.web import PASSWORD, csrf_token, register, unique_name
 from sqlalchemy import select
+from werkzeug.http import parse_options_header
 
 from quizapp.extensions import db
 from quizapp.models import QuizSet, User
@@ -240,3 +242,92 @@ def test_c1_controls_in_a_form_field_are_refused_as_in_a_file(
     client: FlaskClient, control: str
 ) -> None:
     assert client.get(f"/bank/?q=a{control}b").status_code == 400
+
+
+# ---------------------------------------------------------------- header-bearing parameters
+
+#: Tags that reached ``Content-Disposition`` raw: a line break (a 500), a character
+#: outside Latin-1 (a 500 from gunicorn), and a quote that added a ``filename*`` of
+#: the link's choosing (issue 22, finding 3).
+HEADER_BREAKERS = {
+    "line-break": "a\nb",
+    "carriage-return": "a\r\nSet-Cookie: hostile=1",
+    "euro": "€",
+    "cyrillic": "ленин",
+    "quote": "x\"; filename*=UTF-8''setup.bat; x=\"",
+}
+EXPORT_FORMATS = ("apkg", "gift", "moodle-xml", "csv", "tsv")
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+@pytest.mark.parametrize("tag", HEADER_BREAKERS.values(), ids=HEADER_BREAKERS.keys())
+def test_a_bank_export_of_an_unknown_tag_is_not_found(
+    client: FlaskClient, fmt: str, tag: str
+) -> None:
+    response = client.get(f"/exports/bank/{fmt}", query_string={"tag": tag})
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response.headers
+    assert client.get(f"/exports/bank/{fmt}?tag=no-such-tag").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_a_bank_export_of_a_known_tag_is_named_by_it_in_a_sound_header(
+    client: FlaskClient, fmt: str
+) -> None:
+    from quizapp.exports.service import FORMATS
+
+    response = client.get(f"/exports/bank/{fmt}?tag=central-committee&category=events")
+    assert response.status_code == 200
+    header = response.headers["Content-Disposition"]
+    header.encode("latin-1")  # what gunicorn (PEP 3333) requires of every header
+    kind, options = parse_options_header(header)
+    assert (kind, options) == (
+        "attachment",
+        {"filename": f"october-revolution-events-central-committee.{FORMATS[fmt].extension}"},
+    )
+
+
+CYRILLIC = "%D0%BB%D0%B5%D0%BD%D0%B8%D0%BD"
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("a\nb.csv", {"filename": "a-b.csv"}),
+        ("quiz-€.csv", {"filename": "quiz-.csv"}),
+        (
+            "x\"; filename*=UTF-8''setup.bat; x=\".csv",
+            {"filename": "x-filename-UTF-8-setup.bat-x-.csv"},
+        ),
+        ("ленин.gift.txt", {"filename": "gift.txt", "filename*": f"UTF-8''{CYRILLIC}.gift.txt"}),
+        ("../../etc/passwd", {"filename": "etc-passwd"}),
+        ("", {"filename": "download"}),
+    ],
+)
+def test_a_download_name_is_a_slug_encoded_as_send_file_encodes_it(
+    app: Flask, name: str, params: dict[str, str]
+) -> None:
+    from quizapp.web.downloads import attachment, disposition
+
+    assert disposition(name) == params
+    with app.test_request_context():
+        header = attachment(b"", name, "text/csv").headers["Content-Disposition"]
+    header.encode("latin-1")
+    assert "\n" not in header
+    assert "\r" not in header
+    read_back = unquote(params.get("filename*", params["filename"]).removeprefix("UTF-8''"))
+    assert parse_options_header(header) == ("attachment", {"filename": read_back})
+
+
+# ---------------------------------------------------------------- visitors and OPTIONS
+
+
+def test_a_visitor_is_never_a_teacher(app: Flask) -> None:
+    """Flask-Login lets OPTIONS through ``login_required`` signed out, so role checks
+    meet visitors: an anonymous OPTIONS to any /teach/ page was a 500."""
+    from quizapp.extensions import login_manager
+
+    assert login_manager.anonymous_user().is_teacher is False
+    client = app.test_client()
+    for path in ("/teach/", "/teach/classes/1", "/teach/sets/new"):
+        assert client.options(path).status_code == 403

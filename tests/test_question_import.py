@@ -176,9 +176,7 @@ def test_a_set_exported_as_csv_imports_back_into_another_set(app: Flask) -> None
     make_teacher(app, teacher)
     source = create_set(teacher, question_ids(app, 4, "key-figures"), "Source set")
     exported = teacher.get(f"/exports/sets/{source}/csv")
-    assert exported.headers["Content-Disposition"] == (
-        f'attachment; filename="quiz-set-{source}.csv"'
-    )
+    assert exported.headers["Content-Disposition"] == f"attachment; filename=quiz-set-{source}.csv"
     target = create_set(teacher, [], "Copy by file")
     assert _upload(teacher, target, exported.data).status_code == 302
     with app.app_context():
@@ -207,7 +205,7 @@ def test_the_downloads_name_their_format(app: Flask, client: FlaskClient) -> Non
         assert response.status_code == 200
         assert response.content_type == mimetype
         assert response.headers["Content-Disposition"] == (
-            f'attachment; filename="october-revolution-slogans-short.{extension}"'
+            f"attachment; filename=october-revolution-slogans-short.{extension}"
         )
     assert client.get("/exports/bank/pdf").status_code == 404
     assert client.get("/exports/bank/csv?category=moon").status_code == 400

@@ -31,6 +31,7 @@ from quizapp.auth.security import (
 from quizapp.extensions import db, login_manager
 from quizapp.models import User, utcnow
 from quizapp.web.accounts import signed_in_user
+from quizapp.web.downloads import attachment
 from quizapp.web.guards import MAX_ID
 
 
@@ -190,34 +191,26 @@ def revoke_token(token_id: int) -> Response:
 # ---------------------------------------------------------------- one's own data
 
 
-def _download(text: str, filename: str, mimetype: str) -> Response:
-    return Response(
-        text,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @bp.get("/settings/data.json")
 @login_required
 def data_json() -> Response:
     user = signed_in_user()
     body = json.dumps(service.own_data(user), ensure_ascii=False, indent=2)
-    return _download(body, f"quizapp-{user.username}.json", "application/json")
+    return attachment(body, f"quizapp-{user.username}.json", "application/json")
 
 
 @bp.get("/settings/data/reviews.csv")
 @login_required
 def reviews_csv() -> Response:
     user = signed_in_user()
-    return _download(service.reviews_csv(user), f"quizapp-{user.username}-reviews.csv", "text/csv")
+    return attachment(service.reviews_csv(user), f"quizapp-{user.username}-reviews.csv", "text/csv")
 
 
 @bp.get("/settings/data/settings.csv")
 @login_required
 def settings_csv() -> Response:
     user = signed_in_user()
-    return _download(
+    return attachment(
         service.settings_csv(user), f"quizapp-{user.username}-settings.csv", "text/csv"
     )
 

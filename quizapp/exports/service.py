@@ -17,7 +17,7 @@ from quizapp.core.exports.tabular import to_csv, to_tsv
 from quizapp.exports.apkg import to_apkg
 from quizapp.extensions import db
 from quizapp.models import Question, QuizAttempt
-from quizapp.persistence.bank_queries import active_questions
+from quizapp.persistence.bank_queries import active_questions, has_tag
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,12 @@ def bank_questions(
     """The shipped bank's active questions under the bank browser's filter."""
     query = active_questions(search=search, category=category, kind=kind, tag=tag)
     return [row.to_core() for row in db.session.scalars(query)]
+
+
+def is_bank_tag(tag: str) -> bool:
+    """Whether a question of the shipped bank carries ``tag``: an export may be filtered,
+    and so named, only by such a tag."""
+    return has_tag(tag)
 
 
 def missed_questions(attempt: QuizAttempt) -> list[BankQuestion]:

@@ -16,6 +16,7 @@ from quizapp.models import utcnow
 from quizapp.quiz.service import attempt_for, results_visible
 from quizapp.teach.service import owned_set, questions_in
 from quizapp.web.accounts import signed_in_user
+from quizapp.web.downloads import attachment
 from quizapp.web.texts import source_texts
 
 #: The bank browser's own limits on its filter (quizapp/bank/forms.py).
@@ -27,15 +28,12 @@ def _download(questions: list[BankQuestion], key: str, name: str) -> Response:
     chosen = service.FORMATS.get(key) or abort(404)
     titles = {k: source.title for k, source in source_texts().items()}
     body = service.build(questions, chosen.key, titles, utcnow())
-    return Response(
-        body,
-        mimetype=chosen.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{chosen.extension}"'},
-    )
+    return attachment(body, f"{name}.{chosen.extension}", chosen.mimetype)
 
 
 def _bank_filter() -> dict[str, str]:
-    """The bank browser's filter from the query; a value it would not offer is a 400."""
+    """The bank browser's filter from the query; a value it would not offer is a 400, and
+    a tag no question of the bank carries is a 404 (there is no such export to name)."""
     filters = {key: request.args.get(key, "").strip() for key in ("q", "category", "kind", "tag")}
     if filters["category"] and filters["category"] not in CATEGORIES:
         abort(400, "Unknown category.")
@@ -43,6 +41,8 @@ def _bank_filter() -> dict[str, str]:
         abort(400, "Unknown kind of question.")
     if len(filters["q"]) > MAX_SEARCH or len(filters["tag"]) > MAX_TAG:
         abort(400, "Search or tag too long.")
+    if filters["tag"] and not service.is_bank_tag(filters["tag"]):
+        abort(404, "No question in the bank has that tag.")
     return filters
 
 

@@ -44,6 +44,18 @@ def tag_counts() -> list[tuple[str, int]]:
     return [(tag, count) for tag, count in rows]
 
 
+def has_tag(tag: str) -> bool:
+    """Whether an active question of the shipped bank carries ``tag`` (as ``tag_counts``
+    would list it)."""
+    found = db.session.scalar(
+        select(QuestionTag.tag)
+        .join(Question)
+        .where(QuestionTag.tag == tag, Question.retired_at.is_(None), IN_BANK)
+        .limit(1)
+    )
+    return found is not None
+
+
 def category_counts() -> dict[str, int]:
     rows = db.session.execute(
         select(Question.category, func.count())

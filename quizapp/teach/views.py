@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
@@ -37,13 +37,17 @@ from quizapp.teach.forms import (
     tags_from_text,
 )
 from quizapp.web.accounts import signed_in_user
+from quizapp.web.downloads import attachment
 from quizapp.web.texts import evidence_in_context
 
 
 @bp.before_request
 @login_required
 def require_teacher() -> None:
-    if not signed_in_user().is_teacher:
+    """Teachers only. ``login_required`` lets a signed-out ``OPTIONS`` through, so the
+    role is asked of ``current_user`` (a ``Visitor`` then, never a teacher), not of
+    ``signed_in_user``, which is an account only past the sign-in check."""
+    if not current_user.is_teacher:
         abort(403)
 
 
@@ -198,8 +202,10 @@ def class_gradebook(class_id: int) -> str:
 @bp.get("/classes/<int:class_id>/gradebook.csv")
 def class_gradebook_csv(class_id: int) -> Response:
     school_class = _class_or_404(class_id)
-    return _csv(
-        reports.class_csv(reports.class_gradebook(school_class)), f"class-{class_id}-gradebook.csv"
+    return attachment(
+        reports.class_csv(reports.class_gradebook(school_class)),
+        f"class-{class_id}-gradebook.csv",
+        "text/csv",
     )
 
 
@@ -210,14 +216,6 @@ def class_readiness(class_id: int) -> str:
         "teach/readiness.html",
         school_class=school_class,
         report=reports.class_readiness(school_class),
-    )
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -462,9 +460,10 @@ def print_set(set_id: int) -> str:
 @bp.get("/assignments/<int:assignment_id>/gradebook.csv")
 def assignment_csv(assignment_id: int) -> Response:
     found = _assignment_or_404(assignment_id)
-    return _csv(
+    return attachment(
         reports.assignment_csv(reports.assignment_gradebook(found)),
         f"assignment-{assignment_id}-gradebook.csv",
+        "text/csv",
     )
 
 
