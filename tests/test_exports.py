@@ -211,6 +211,78 @@ def test_gift_escapes_every_special_character() -> None:
     assert read.raw["answer"] == "A: {b}"
 
 
+SCRIPT = "<script>alert('x')</script>"
+
+
+def _hostile_questions() -> list[BankQuestion]:
+    """A teacher's own questions carrying HTML in every text Moodle shows."""
+    own = {"source": "", "evidence": "", "grounded": False, "category": "events"}
+    return [
+        BankQuestion(
+            id="own-choice",
+            kind="choice",
+            prompt=f"Which {SCRIPT} & <b>bold</b> came first?",
+            answer="<i>Lenin</i>",
+            choices=("<i>Lenin</i>", "Kerensky & co", "[html]<img src=x onerror=alert(1)>"),
+            explanation=f"[markdown]Because {SCRIPT}",
+            **own,
+        ),
+        BankQuestion(
+            id="own-order",
+            kind="order",
+            prompt="Put <u>these</u> in order",
+            answer=("<em>July Days</em>", "Kornilov & the army", "October"),
+            explanation="In order.",
+            **own,
+        ),
+        BankQuestion(
+            id="own-short",
+            kind="short",
+            prompt=f"{SCRIPT} who?",
+            answer="a<b & c",
+            explanation="",
+            **own,
+        ),
+    ]
+
+
+def test_gift_writes_shown_text_as_escaped_html_so_markup_is_inert() -> None:
+    """Issue 22, finding 8: a teacher's ``<script>`` came out raw, and Moodle reads GIFT
+    text as HTML; the XML export escaped it already."""
+    text = to_gift(_hostile_questions())
+    questions = [block for _, block in blocks(text) if block.startswith("::")]
+    assert all(re.match(r"::[^:]+::\[html\]", block) for block in questions)
+    assert "<script" not in text
+    assert "<img" not in text
+    assert "<i>" not in text
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in text
+    assert "~Kerensky &amp; co" in text
+    assert "~&\\#91;html]&lt;img" in text  # a leading [ would be a format marker of its own
+    assert "####&\\#91;markdown]Because" in text
+    assert "=&lt;em&gt;July Days&lt;/em&gt; -> 1" in text
+    assert "=a<b & c " in text  # a short answer is what a student types, never HTML
+
+
+def test_gift_with_html_reads_back_as_written_in_pygiftparser_and_the_importer() -> None:
+    from pygiftparser import parser
+
+    questions = _hostile_questions()
+    parsed = parser.parseFile(io.StringIO(to_gift(questions)))
+    assert [q.valid for q in parsed] == [True] * len(questions)
+    assert all(q.markup == "html" for q in parsed)
+    for question in parsed:
+        assert "<script" not in question.toHTML().getvalue()
+    imported = read_questions(to_gift(questions).encode(), "gift", "events")
+    for original, item in zip(questions, imported, strict=True):
+        back = item.question
+        assert (back.prompt, back.answer, back.choices) == (
+            original.prompt,
+            original.answer,
+            original.choices,
+        )
+        assert back.explanation.startswith(original.explanation)
+
+
 # ---------------------------------------------------------------- Moodle XML
 
 MOODLE_TYPES = {"category", "multichoice", "shortanswer", "numerical", "matching"}

@@ -11,17 +11,22 @@ weighted answers, numerical ranges or tolerances, matching that is not an order)
 Kinds read: ``{=a ~b ~c}`` multiple choice, ``{=a =b}`` short answer (or a date
 or a vote count when every form reads as the same one), text on both sides of the
 braces a cloze, ``{#n}``/``{#n:0}`` a number, ``{=event -> 1 ...}`` an order.
-The general feedback (``####``) becomes the explanation.
+The general feedback (``####``) becomes the explanation. Text Moodle shows (the
+question, choices, matching items, feedback) is HTML in every format but ``[plain]``,
+so its character references are decoded (``&lt;`` is ``<``), as the export writes it.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 SPECIAL = "~=#{}:"
 FORMAT_MARKER = re.compile(r"^\[(?:html|moodle|plain|markdown)\]")
+#: The answer fields Moodle shows as text, by kind: the choices and an order's events.
+_SHOWN_ANSWERS = {"choice": ("answer", "choices"), "order": ("answer",)}
 
 
 class GiftSyntaxError(ValueError):
@@ -127,6 +132,7 @@ def _question(block: str) -> dict[str, Any]:
         if title_end is None:
             raise GiftSyntaxError("the title's closing '::' is missing")
         body = body[2 + title_end.end() :]
+    marker = FORMAT_MARKER.match(body.lstrip())
     body = FORMAT_MARKER.sub("", body.lstrip())
     before, answers, after = _braces(body)
     _plain(before, "question text"), _plain(after, "text after the answers")  # checks only
@@ -140,6 +146,21 @@ def _question(block: str) -> dict[str, Any]:
         raw["kind"] = "cloze"
     elif after and raw["kind"] != "choice":
         raise GiftSyntaxError("only short answers and multiple choice can stand in a gap")
+    return raw if marker and marker.group() == "[plain]" else _shown_as_text(raw)
+
+
+def _shown_as_text(raw: dict[str, Any]) -> dict[str, Any]:
+    """The texts Moodle shows as HTML (every format but ``[plain]``: Moodle auto-format,
+    the default, lets HTML through) with their character references decoded, as the
+    export writes them (``gift.shown``). Short answers and numbers are typed, not shown,
+    and are taken as written."""
+    for key in ("prompt", "explanation", *_SHOWN_ANSWERS.get(raw["kind"], ())):
+        value = raw[key]
+        raw[key] = (
+            [html.unescape(item) for item in value]
+            if isinstance(value, list)
+            else html.unescape(value)
+        )
     return raw
 
 
