@@ -49,6 +49,7 @@ from helpers.teaching import (
 )
 from helpers.web import PASSWORD, csrf_token, login, register, unique_name
 from sqlalchemy import func, select
+from werkzeug.http import parse_options_header
 
 from quizapp.extensions import db
 from quizapp.models import ApiToken, User
@@ -994,6 +995,10 @@ HOSTILE = {
     "bad-date": "0000-13-45",
     "bad-zone": "Mars/Olympus_Mons",
     "unicode": "🪖✊🏽🚩 Ленин «Вся власть Советам!» \u202e",
+    # Header-bearing values (issue 22, finding 3): each reached Content-Disposition raw.
+    "line-break": "a\r\nSet-Cookie: hostile=1",
+    "latin-1": "€",
+    "disposition": "x\"; filename*=UTF-8''setup.bat; x=\"",
 }
 #: Query parameters the pages read.
 QUERY_KEYS = ("q", "page", "per_page", "category", "kind", "tag", "text", "next", "code")
@@ -1067,6 +1072,175 @@ def test_hostile_input_on_every_route_costs_no_500(world: World, row: Row, value
         if row.fresh:
             _sign_in_again(world, role)
         assert response.status_code < 500, f"{row.method} {row.url} as {role}"
+        _assert_sound_headers(response, f"{row.method} {row.url} as {role}")
         if before is not None:
             with world.app.app_context():
                 assert _fingerprint() == before, f"{row.method} {row.url} as {role} changed data"
+
+
+#: The values above that would bend a header, for the test that sends them one
+#: parameter at a time (all at once, a bad ``category`` is refused before ``tag`` is read).
+HEADER_BENDERS = ("line-break", "latin-1", "disposition")
+
+
+@pytest.mark.parametrize("value", [HOSTILE[key] for key in HEADER_BENDERS], ids=HEADER_BENDERS)
+def test_a_header_bending_value_in_any_one_parameter_costs_no_500(world: World, value: str) -> None:
+    """Issue 22, finding 3: a bank export's ``tag`` went into Content-Disposition raw. Each
+    query parameter alone, on every GET, as the first role the page is served to."""
+    for row in MATRIX:
+        role = next((role for role in ROLES if row.answers[role].status == 200), None)
+        if row.method != "GET" or role is None:
+            continue
+        client = _client(world, role, fresh=False)
+        headers = _api_headers(world, row, role) if row.api else {}
+        url = world.fill(row.url)
+        for key in QUERY_KEYS:
+            asked = f"{url}{'&' if '?' in url else '?'}{urlencode({key: value})}"
+            response = client.get(asked, headers=headers)
+            where = f"GET {asked} as {role}"
+            assert response.status_code < 500, where
+            _assert_sound_headers(response, where)
+
+
+def _assert_sound_headers(response: Any, where: str) -> None:
+    """What a WSGI server will send: Latin-1 (PEP 3333; gunicorn fails on anything else),
+    one line per header, and a download named by the app, not by the request."""
+    for name, value in response.headers.items():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            pytest.fail(f"{where}: {name} is not Latin-1: {value!r}")
+        assert "\r" not in value, f"{where}: {name} holds a line break"
+        assert "\n" not in value, f"{where}: {name} holds a line break"
+    disposition = response.headers.get("Content-Disposition")
+    if disposition is not None:
+        kind, options = parse_options_header(disposition)
+        assert kind in ("attachment", "inline"), where
+        assert re.fullmatch(r"[\w.-]+", options["filename"]), f"{where}: {disposition}"
+        assert not options["filename"].endswith(".bat"), f"{where}: {disposition}"
+
+
+# ---------------------------------------------------------------- OPTIONS and HEAD on every route
+
+
+def _sample_urls(world: World) -> dict[str, str]:
+    """A real URL for every rule in the app: the matrix's first row for it (with the
+    world's ids), or a stand-in for the rules the matrix leaves out."""
+    urls = {"/static/<path:filename>": "/static/style.css"}
+    for row in MATRIX:
+        urls.setdefault(row.rule, world.fill(row.url))
+    return urls
+
+
+def test_every_rule_has_a_sample_url(world: World) -> None:
+    urls = _sample_urls(world)
+    assert sorted({rule.rule for rule in world.app.url_map.iter_rules()} - set(urls)) == []
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "HEAD"])
+@pytest.mark.parametrize("role", ROLES)
+def test_options_and_head_on_every_route_cost_no_500(world: World, role: str, method: str) -> None:
+    """Issue 22, finding 4: Flask-Login lets OPTIONS through ``login_required`` signed
+    out, and the teacher guard then asked a visitor ``is_teacher`` (a 500 on every
+    /teach/ page). HEAD runs the GET views; a rule without GET answers 405."""
+    urls = _sample_urls(world)
+    for rule in world.app.url_map.iter_rules():
+        url = urls[rule.rule]
+        response = _client(world, role, fresh=False).open(url, method=method)
+        where = f"{method} {url} as {role}"
+        assert response.status_code < 500, where
+        _assert_sound_headers(response, where)
+        if method == "OPTIONS" and response.status_code == 200:
+            assert "OPTIONS" in response.headers["Allow"], where
+
+
+# ---------------------------------------------------------------- hostile file contents
+
+#: C0 and C1 controls inside an uploaded file, where the form guard does not look.
+FILE_CONTROLS = {
+    "nul": "\x00",
+    "escape": "\x1b",
+    "vertical-tab": "\x0b",
+    "nel": "\x85",
+    "c1": "\x9f",
+}
+
+
+def _is_file(value: Any) -> bool:
+    return isinstance(value, tuple) and isinstance(value[0], io.BytesIO)
+
+
+def _upload_rows(world: World) -> list[Row]:
+    """The rows whose data carries a file: every route that reads an upload."""
+    return [row for row in MATRIX if row.data and any(map(_is_file, row.data(world).values()))]
+
+
+def _with_control(data: dict[str, Any], control: str) -> dict[str, Any]:
+    """The row's own fields, each file with ``control`` opening its second line."""
+    hostile = dict(data)
+    for key, value in data.items():
+        if _is_file(value):
+            header, _, rest = value[0].getvalue().partition(b"\n")
+            hostile[key] = (io.BytesIO(header + b"\n" + control.encode() + rest), value[1])
+    return hostile
+
+
+def _file_field_names() -> set[str]:
+    """The name of every FileField of every form in the app."""
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+    from wtforms import FileField
+    from wtforms.fields.core import UnboundField
+
+    import quizapp
+
+    names: set[str] = set()
+    for module_info in pkgutil.walk_packages(quizapp.__path__, "quizapp."):
+        if module_info.name.endswith(".forms"):
+            for value in vars(importlib.import_module(module_info.name)).values():
+                if isinstance(value, type) and issubclass(value, FlaskForm):
+                    names |= {
+                        name
+                        for name, field in vars(value).items()
+                        if isinstance(field, UnboundField)
+                        and issubclass(field.field_class, FileField)
+                    }
+    return names
+
+
+def test_the_upload_rows_are_every_file_upload(world: World) -> None:
+    """Every FileField in the app is sent a file by some row (a roster, a question file)."""
+    sent = {key for row in _upload_rows(world) for key, v in row.data(world).items() if _is_file(v)}
+    assert sent == _file_field_names() == {"roster", "questions_file"}
+
+
+@pytest.mark.parametrize("control", FILE_CONTROLS.values(), ids=FILE_CONTROLS.keys())
+def test_a_control_character_in_an_uploaded_file_is_refused_and_changes_nothing(
+    world: World, control: str
+) -> None:
+    """Issue 22, finding 5: file contents pass the same guard as form fields. Whoever
+    may upload gets 400 naming the control; everyone else what the matrix lists."""
+    for row in _upload_rows(world):
+        for role in ROLES:
+            _post_file_with_control(world, row, role, control)
+
+
+def _post_file_with_control(world: World, row: Row, role: str, control: str) -> None:
+    assert row.data is not None
+    listed = row.answers[role]
+    allowed = not listed.sign_in and listed.status in (200, 302)
+    client = _client(world, role, row.fresh)
+    page = client.get("/login" if role == ANONYMOUS else "/")
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True))}
+    data.update(_with_control(row.data(world), control))
+    with world.app.app_context():
+        before = _fingerprint()
+    response = client.post(world.fill(row.url), data=data)
+    where = f"POST {row.url} as {role} with {control!r} in the file"
+    assert response.status_code == (400 if allowed else listed.status), where
+    if allowed:
+        assert "holds the control character" in response.get_data(as_text=True), where
+    with world.app.app_context():
+        assert _fingerprint() == before, f"{where} changed data"
