@@ -116,6 +116,11 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # instances share them), else in this one process's memory.
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
         "LIVE_KEY_PREFIX": os.environ.get("QUIZAPP_LIVE_PREFIX", "quizapp:live:"),
+        # Counters of sign-ins and other guesses (quizapp.core.throttling): a limits
+        # storage URI; empty means REDIS_URL when set (every worker and instance counts
+        # together), else this process's memory.
+        "THROTTLE_STORAGE_URI": "",
+        "THROTTLE_KEY_PREFIX": os.environ.get("QUIZAPP_THROTTLE_PREFIX", "quizapp-throttle"),
         # How long one event stream stays open before the browser reconnects.
         "LIVE_STREAM_SECONDS": 120.0,
     }

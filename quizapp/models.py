@@ -193,21 +193,6 @@ class User(UserMixin, db.Model):
         return self.role == "teacher"
 
 
-class LoginFailure(db.Model):
-    """A failed sign-in, kept briefly so repeated guessing can be slowed down."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("ix_login_failures_username_at", "username", "failed_at"),
-        Index("ix_login_failures_address_at", "address", "failed_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(40))
-    address: Mapped[str] = mapped_column(String(64))
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
 class Card(db.Model):
     """One student's memory state for one question (FSRS), rebuilt-able from its reviews."""
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from quizapp.auth.security import forget_counts
 from quizapp.core.exports.tabular import spreadsheet_safe
 from quizapp.extensions import db
 from quizapp.models import (
@@ -23,7 +24,6 @@ from quizapp.models import (
     ApiToken,
     Card,
     ExamPlan,
-    LoginFailure,
     Membership,
     QuizAnswer,
     QuizAttempt,
@@ -275,6 +275,7 @@ def delete_account(user: User) -> None:
     if classes_owned(user):
         raise ValueError("an account that owns classes is not deleted")
     attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user.id)
+    forget_counts(user)
     for statement in (
         delete(ApiReviewKey).where(ApiReviewKey.user_id == user.id),
         delete(ApiToken).where(ApiToken.user_id == user.id),
@@ -285,7 +286,6 @@ def delete_account(user: User) -> None:
         delete(Membership).where(Membership.user_id == user.id),
         delete(ExamPlan).where(ExamPlan.user_id == user.id),
         delete(QuizSet).where(QuizSet.teacher_id == user.id),
-        delete(LoginFailure).where(LoginFailure.username == user.username),
         delete(User).where(User.id == user.id),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))

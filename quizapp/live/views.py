@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.core import live as rules
+from quizapp.core.throttling import LIVE_PIN_PER_ADDRESS
 from quizapp.extensions import db
 from quizapp.live import bp, service
 from quizapp.live.forms import JoinForm, NewGameForm
@@ -34,6 +35,7 @@ from quizapp.models import LiveGame, utcnow
 from quizapp.teach.service import classes_of, owned_class, owned_set, sets_of
 from quizapp.web.accounts import signed_in_user
 from quizapp.web.answers import response_from_form
+from quizapp.web.throttle import Refusal, client_address, throttle
 
 COOKIE_SECONDS = 6 * 3600
 
@@ -43,10 +45,39 @@ def _cookie_name(pin: str) -> str:
 
 
 def _game_or_404(pin: str) -> dict[str, Any]:
+    """The game, or 404; an address that keeps asking for games that do not exist is
+    refused for a while (429), so PINs cannot be walked through these pages."""
+    return _counted_lookup(pin) or abort(404)
+
+
+def _counted_lookup(pin: str) -> dict[str, Any] | None:
+    """The game, if it exists; a PIN of no game counts against this address.
+
+    Past the limit only the game's own players and host get through (their seat is
+    proof they did not guess the PIN), so a classmate's guessing cannot stop a game."""
+    counters, address = throttle(), client_address()
+    refusal = counters.refused(LIVE_PIN_PER_ADDRESS, address)
     meta = service.game(pin)
-    if meta is None:
-        abort(404)
+    if refusal is None and meta is None:
+        refusal = counters.spend(LIVE_PIN_PER_ADDRESS, address)
+    if refusal is not None and (meta is None or not _seated_or_hosting(meta)):
+        abort(_too_many_pins(refusal))
     return meta
+
+
+def _seated_or_hosting(meta: dict[str, Any]) -> bool:
+    hosting = current_user.is_authenticated and meta["teacher_id"] == current_user.id
+    return hosting or _my_token(meta) is not None
+
+
+def _too_many_pins(refusal: Refusal) -> Response:
+    """429 with the join form, so the page says what to do and when."""
+    form = JoinForm()
+    form.pin.errors = [
+        f"Too many wrong PINs from your network. Wait {refusal.wait}, then try again."
+    ]
+    page = render_template("live/join.html", form=form)
+    return Response(page, 429, refusal.headers)
 
 
 def _my_token(meta: dict[str, Any]) -> str | None:
@@ -76,7 +107,7 @@ def index() -> str | BaseResponse | tuple[str, int]:
         if current_user.is_authenticated:
             form.nickname.data = current_user.display_name[: rules.NICKNAME_MAX]
     if form.validate_on_submit():
-        meta = service.game(form.pin.data)
+        meta = _counted_lookup(form.pin.data)
         if meta is None or meta["phase"] == rules.FINISHED:
             form.pin.errors = ["No game with that PIN is running. Check the big screen."]
         else:
