@@ -120,7 +120,7 @@ def test_40_concurrent_wrong_passwords_get_exactly_the_limit_checked(
         return check(user, password)
 
     monkeypatch.setattr(User, "check_password", counted_check)
-    guessers = [client_at(app, f"198.51.100.{100 + n}") for n in range(40)]
+    guessers = [client_at(app, "198.51.100.100") for _ in range(40)]
     tokens = [csrf_token(g.get("/login").get_data(as_text=True)) for g in guessers]
     start = threading.Barrier(40)
 
