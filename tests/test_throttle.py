@@ -136,6 +136,20 @@ def test_40_concurrent_wrong_passwords_get_exactly_the_limit_checked(
     assert len(checked) == 5
 
 
+def test_with_its_redis_down_sign_in_goes_on_uncounted(
+    app_factory: Callable[..., Flask],
+) -> None:
+    """No 500 and nobody locked out: the try is let through, and a warning logged."""
+    from helpers.server import free_port
+
+    app = app_factory(THROTTLE_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")
+    username = account(app)
+    guesser = client_at(app, "198.51.100.50")
+    for _ in range(6):
+        assert login(guesser, username, WRONG).status_code == 200
+    assert login(guesser, username).status_code == 302
+
+
 def sign_in_from(client: FlaskClient, username: str, password: str, forwarded_for: str) -> int:
     """Sign in with an X-Forwarded-For header, as a proxy (or a forger) would send."""
     token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -266,3 +280,44 @@ def test_current_password_checks_are_refused_after_5(app: Flask) -> None:
     other = app.test_client()
     register(other)
     assert change_password(other, PASSWORD).status_code == 302
+
+
+class LimitsClock:
+    """Stands in for ``time`` in the ``limits`` memory storage and the throttle, so a
+    window passes when the test says, not on the wall clock."""
+
+    def __init__(self) -> None:
+        self.now = 2_000_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_the_pauses_grow_a_minute_then_an_hour(
+    app_factory: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import limits.storage.memory
+
+    from quizapp.web import throttle
+
+    clock = LimitsClock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(throttle, "time", clock)
+    app = app_factory()
+    username = account(app)
+    guesser = client_at(app, "198.51.100.40")
+    waits = []
+    for _ in range(4):  # four minutes of five guesses each: 20, the hour's limit
+        for _ in range(5):
+            assert login(guesser, username, WRONG).status_code == 200
+        refused = login(guesser, username, WRONG)
+        assert refused.status_code == 429
+        waits.append(int(refused.headers["Retry-After"]))
+        clock.now += 61
+    assert all(wait <= 60 for wait in waits[:3])
+    refused = login(guesser, username, WRONG)  # a minute later: the hour is still full
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 3000
+    assert "Wait 56 minutes" in refused.get_data(as_text=True)
+    clock.now += 3600
+    assert login(guesser, username).status_code == 302
