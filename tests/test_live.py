@@ -7,6 +7,7 @@ the same rules on Redis across two app instances.
 from __future__ import annotations
 
 import json
+import queue
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,8 +21,9 @@ from helpers.teaching import create_class, join, join_code, make_teacher, post_f
 from helpers.web import csrf_token, register
 from sqlalchemy import select
 
+from quizapp.core.streams import HeldStreams, HoldLimits
 from quizapp.extensions import db
-from quizapp.live.store import MemoryStore
+from quizapp.live.store import MemoryStore, held_stream
 from quizapp.models import Card, LiveGame, QuizAttempt, User
 
 
@@ -472,6 +474,19 @@ def test_a_players_stream_hears_phases_and_its_own_removal_but_not_every_answer(
         "anya": ["roster", "phase"],
         "boris": ["phase"],
     }
+
+
+def test_a_stream_whose_store_fails_gives_its_slot_back() -> None:
+    class Unreachable(MemoryStore):
+        def listen(self, pin: str, audience: str | None = None) -> queue.SimpleQueue[str]:
+            raise ConnectionError("Redis went away")
+
+    holds, limits = HeldStreams(), HoldLimits(1, 1, 1)
+    hello = {"v": 1, "phase": "lobby"}
+    stream = held_stream(Unreachable(), holds, limits, "123456", "a", "a", hello, 5.0, 1000)
+    with pytest.raises(ConnectionError):
+        next(stream)
+    assert holds.held() == 0
 
 
 def test_without_javascript_waiting_pages_reload_themselves_and_the_form_does_not(

@@ -376,8 +376,9 @@ def held_stream(
     if not holds.take(pin, client, limits):
         yield sse(hello, event="hello", version=version, retry=poll_ms)
         return
-    inbox = store.listen(pin, audience)
+    inbox: queue.SimpleQueue[str] | None = None
     try:
+        inbox = store.listen(pin, audience)
         now = store.get(pin)  # a change just before we listened is not lost
         if now is None or now["version"] != version:
             moved = {"v": now["version"], "phase": now["phase"]} if now else {"v": 0}
@@ -390,5 +391,6 @@ def held_stream(
             return
         yield sse(message, version=int(json.loads(message).get("v", version)))
     finally:
-        store.hub.unregister(pin, inbox)
+        if inbox is not None:
+            store.hub.unregister(pin, inbox)
         holds.release(pin, client)
