@@ -1,4 +1,5 @@
-"""Live games on Redis, across two app instances sharing it (as gunicorn's workers do).
+"""Live games on Redis, across two app instances sharing it (as gunicorn's workers do),
+and 200 event streams to one game under real gunicorn workers.
 
 Needs the local Redis on 127.0.0.1:6379 (``REDIS_URL`` overrides it). Where it is
 down these tests are skipped with that reason, except under CI (``CI`` set), where
