@@ -209,10 +209,11 @@ def test_wrong_pins_from_one_address_are_refused_after_20(app: Flask, lobby: str
 def test_pages_of_unknown_pins_count_as_wrong_pins(app: Flask, lobby: str) -> None:
     prober = client_at(app, "203.0.113.61")
     for n in range(20):
-        assert prober.get(f"/live/{wrong_pin(lobby, n)}/play").status_code == 404
+        assert prober.get(f"/live/{wrong_pin(lobby, n)}/events").status_code == 200
     assert prober.get(f"/live/{wrong_pin(lobby, 20)}/play").status_code == 429
-    assert prober.get(f"/live/{lobby}/qr.svg").status_code == 429
-    assert client_at(app, "192.0.2.62").get(f"/live/{lobby}/qr.svg").status_code == 200
+    assert prober.get(f"/live/{lobby}/play").status_code == 429
+    # Elsewhere, a stranger to the game is sent to the join form, as for no game at all.
+    assert client_at(app, "192.0.2.62").get(f"/live/{lobby}/play").status_code == 302
 
 
 # ---------------------------------------------------------------- class join codes
