@@ -26,6 +26,7 @@ from helpers.teaching import (
 from helpers.web import PASSWORD, answer_current_card, csrf_token, login, register
 from sqlalchemy import func, select
 
+from quizapp.core.scopes import Scope
 from quizapp.extensions import db
 from quizapp.models import (
     ApiReviewKey,
@@ -86,7 +87,7 @@ def _busy_student(app: Flask) -> tuple[FlaskClient, str, FlaskClient]:
     assert start(student, assignment_id).status_code == 302
     answer_all(student, app, latest_attempt(app, username).id, [True, False])
     _study(student, 3)
-    token = make_token(app, username)
+    token = make_token(app, username, scope=Scope.WRITE)
     card = student.get("/api/v1/study/next", headers=bearer(token)).get_json()["card"]
     sent = student.post(
         "/api/v1/study/reviews",
