@@ -141,7 +141,13 @@ def test_the_downloads_hold_the_whole_history_and_the_settings(app: Flask) -> No
 
 def test_a_typed_formula_is_written_as_text_in_the_history_csv(app: Flask) -> None:
     student = app.test_client()
-    register(student)
+    username = register(student)
+    # Slogans has no ordering questions, which refuse an answer that places nothing; the
+    # first new card depends on the account's id, so it must not be left to chance.
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.study_categories = ["slogans"]
+        db.session.commit()
     data = answer_current_card(student, flip=False)
     data["response"] = "=HYPERLINK(1)"
     assert student.post("/study/review", data=data).status_code == 302
