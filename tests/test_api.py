@@ -249,6 +249,14 @@ def test_every_api_route_that_changes_something_needs_the_write_scope(app: Flask
     assert routing.required_scope("api.not-a-route") is Scope.WRITE
 
 
+def test_the_reference_page_says_which_scope_each_operation_needs(app: Flask) -> None:
+    page = app.test_client().get("/api/v1/docs").get_data(as_text=True)
+    review = page.split("POST /api/v1/study/reviews</code></h3>")[1].split("</article>")[0]
+    assert "Token scope needed: <code>write</code>." in review
+    me = page.split("GET /api/v1/me</code></h3>")[1].split("</article>")[0]
+    assert "Token scope needed: <code>read</code> (any token)." in me
+
+
 def test_an_account_holds_at_most_ten_tokens(app: Flask) -> None:
     client, username, _ = _student(app)
     for _ in range(9):
