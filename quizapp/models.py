@@ -29,6 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp.core.assignments import AttemptSummary
 from quizapp.core.bank import BankQuestion, Evidence
 from quizapp.core.scheduling import CardState
+from quizapp.core.scopes import DEFAULT_SCOPE
 from quizapp.extensions import db
 
 
@@ -474,7 +475,8 @@ class ApiToken(db.Model):
     The token itself is shown once, when it is made. ``prefix`` is its first few
     characters, so its owner can tell tokens apart; the window columns count the
     requests made with it in the current rate-limit window, in the database, so
-    every worker and instance counts them together.
+    every worker and instance counts them together. ``scope`` says whether it may
+    only read or also write (the API's routes each name the scope they need).
     """
 
     __tablename__ = "api_tokens"
@@ -488,6 +490,10 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: ``read`` or ``write`` (``quizapp.core.scopes.Scope``); new tokens are read-only.
+    scope: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_SCOPE.value, server_default=DEFAULT_SCOPE.value
+    )
 
     user: Mapped[User] = relationship()
 

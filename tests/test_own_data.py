@@ -26,6 +26,7 @@ from helpers.teaching import (
 from helpers.web import PASSWORD, answer_current_card, csrf_token, login, register
 from sqlalchemy import func, select
 
+from quizapp.core.scopes import Scope
 from quizapp.core.throttling import SIGN_IN_PER_USERNAME
 from quizapp.extensions import db
 from quizapp.models import (
@@ -86,7 +87,7 @@ def _busy_student(app: Flask) -> tuple[FlaskClient, str, FlaskClient]:
     assert start(student, assignment_id).status_code == 302
     answer_all(student, app, latest_attempt(app, username).id, [True, False])
     _study(student, 3)
-    token = make_token(app, username)
+    token = make_token(app, username, scope=Scope.WRITE)
     card = student.get("/api/v1/study/next", headers=bearer(token)).get_json()["card"]
     sent = student.post(
         "/api/v1/study/reviews",
@@ -140,7 +141,13 @@ def test_the_downloads_hold_the_whole_history_and_the_settings(app: Flask) -> No
 
 def test_a_typed_formula_is_written_as_text_in_the_history_csv(app: Flask) -> None:
     student = app.test_client()
-    register(student)
+    username = register(student)
+    # Slogans has no ordering questions, which refuse an answer that places nothing; the
+    # first new card depends on the account's id, so it must not be left to chance.
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.study_categories = ["slogans"]
+        db.session.commit()
     data = answer_current_card(student, flip=False)
     data["response"] = "=HYPERLINK(1)"
     assert student.post("/study/review", data=data).status_code == 302

@@ -50,6 +50,7 @@ from helpers.teaching import (
 from helpers.web import PASSWORD, csrf_token, login, register, unique_name
 from sqlalchemy import func, select
 
+from quizapp.core.scopes import Scope
 from quizapp.extensions import db
 from quizapp.models import ApiToken, User
 
@@ -171,9 +172,12 @@ def world(app: Flask) -> Iterator[World]:
         "live_a": live_a,
         "live_spare": live_spare,
     }
-    # A personal access token per role for the API's rows, and a spare of the student's
-    # for the revoke row; the rate limit is lifted so the hostile rows are not throttled.
-    tokens = {role: make_token(app, usernames[role], f"matrix {role}") for role in usernames}
+    # A read-and-write personal access token per role for the API's rows, and a spare of
+    # the student's for the revoke row; the rate limit is lifted so the hostile rows are
+    # not throttled.
+    tokens = {
+        role: make_token(app, usernames[role], f"matrix {role}", Scope.WRITE) for role in usernames
+    }
     make_token(app, usernames[STUDENT], "matrix spare")
     ids["student_spare_token"] = _token_id(app, usernames[STUDENT], "matrix spare")
     saved_limit = app.config["API_RATE_LIMIT"]

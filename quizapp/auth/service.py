@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 
 from quizapp.auth.security import forget_counts
 from quizapp.core.exports.tabular import spreadsheet_safe
+from quizapp.core.scopes import DEFAULT_SCOPE, Scope
 from quizapp.extensions import db
 from quizapp.models import (
     ApiReviewKey,
@@ -54,9 +55,12 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def create_token(user: User, name: str, now: datetime) -> tuple[ApiToken, str] | str:
-    """A new token for ``user``: the stored row and the token itself (shown once), or
-    why not (the account already holds ``MAX_TOKENS``)."""
+def create_token(
+    user: User, name: str, now: datetime, scope: Scope = DEFAULT_SCOPE
+) -> tuple[ApiToken, str] | str:
+    """A new token for ``user``, read-only unless ``scope`` says otherwise: the stored
+    row and the token itself (shown once), or why not (the account already holds
+    ``MAX_TOKENS``)."""
     held = db.session.scalar(
         select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
     )
@@ -69,6 +73,7 @@ def create_token(user: User, name: str, now: datetime) -> tuple[ApiToken, str] |
         prefix=raw[:SHOWN_PREFIX_LENGTH],
         token_hash=token_hash(raw),
         created_at=now,
+        scope=scope.value,
     )
     db.session.add(token)
     db.session.commit()

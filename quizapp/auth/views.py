@@ -28,6 +28,7 @@ from quizapp.auth.security import (
     remember_device,
     sign_in_refused,
 )
+from quizapp.core.scopes import Scope
 from quizapp.extensions import db, login_manager
 from quizapp.models import User, utcnow
 from quizapp.web.accounts import signed_in_user
@@ -153,6 +154,7 @@ def _settings_page(
         token_form=token_form or TokenForm(formdata=None),
         revoke_form=RevokeTokenForm(formdata=None),
         tokens=service.tokens_of(user),
+        scope_label=lambda scope: Scope(scope).label,
         new_token=new_token,
     ), status
 
@@ -167,7 +169,9 @@ def create_token() -> str | tuple[str, int]:
     token_form = TokenForm()
     if not token_form.validate_on_submit():
         return _settings_page(token_form=token_form, status=400)
-    made = service.create_token(signed_in_user(), token_form.name.data.strip(), utcnow())
+    made = service.create_token(
+        signed_in_user(), token_form.name.data.strip(), utcnow(), Scope(token_form.scope.data)
+    )
     if isinstance(made, str):
         token_form.name.errors = [made]
         return _settings_page(token_form=token_form, status=400)
