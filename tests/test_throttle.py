@@ -206,6 +206,24 @@ def test_wrong_pins_from_one_address_are_refused_after_20(app: Flask, lobby: str
     assert join_game(client_at(app, "192.0.2.61"), lobby, "Elsewhere").status_code == 302
 
 
+def test_a_seated_player_following_the_game_asks_nothing_of_the_counters(
+    app: Flask, lobby: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A room of phones polls its game's events every second or two: those requests must
+    not each cost a round trip to the counters' Redis (nor fail when it is busy)."""
+    seated = client_at(app, "203.0.113.63")
+    assert join_game(seated, lobby, "Polling").status_code == 302
+
+    def no_counting(*_args: object) -> bool:
+        raise AssertionError("a seated player's request was counted")
+
+    counter = app.extensions["throttle"].counter
+    monkeypatch.setattr(counter, "test", no_counting)
+    monkeypatch.setattr(counter, "hit", no_counting)
+    assert seated.get(f"/live/{lobby}/events").status_code == 200
+    assert seated.get(f"/live/{lobby}/play").status_code == 200
+
+
 def test_pages_of_unknown_pins_count_as_wrong_pins(app: Flask, lobby: str) -> None:
     prober = client_at(app, "203.0.113.61")
     for n in range(20):

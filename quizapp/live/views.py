@@ -57,13 +57,17 @@ def _find_game(pin: str) -> dict[str, Any] | None:
     looks a game up here and nowhere else.
 
     Past the limit only the game's own players and host get through (their seat is
-    proof they did not guess the PIN), so a classmate's guessing cannot stop a game."""
+    proof they did not guess the PIN), so a classmate's guessing cannot stop a game.
+    They are not counted at all: a room of phones polling its game's events asks
+    nothing of the counters."""
+    meta = service.game(pin)
+    if meta is not None and _seated_or_hosting(meta):
+        return meta
     counters, address = throttle(), client_address()
     refusal = counters.refused(LIVE_PIN_PER_ADDRESS, address)
-    meta = service.game(pin)
     if refusal is None and meta is None:
         refusal = counters.spend(LIVE_PIN_PER_ADDRESS, address)
-    if refusal is not None and (meta is None or not _seated_or_hosting(meta)):
+    if refusal is not None:
         abort(_too_many_pins(refusal))
     return meta
 

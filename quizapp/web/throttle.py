@@ -45,7 +45,7 @@ class Throttle:
     a rule's, by its name: benches and tests use it)."""
 
     def __init__(self, storage_uri: str, prefix: str, overrides: Mapping[str, str]) -> None:
-        self.storage = storage_from_string(storage_uri, wrap_exceptions=True)
+        self.storage = storage_from_string(storage_uri, wrap_exceptions=True, **_pool(storage_uri))
         self.counter = MovingWindowRateLimiter(self.storage)
         self.prefix = prefix
         self.limits: dict[str, tuple[RateLimitItem, ...]] = {
@@ -92,6 +92,18 @@ class Throttle:
     def _unavailable(error: StorageError) -> None:
         """Redis down: the try goes on uncounted rather than locking everyone out."""
         current_app.logger.warning("throttle storage unavailable: %s", error)
+
+
+def _pool(storage_uri: str) -> dict[str, object]:
+    """For Redis, a pool that makes a request wait its turn for a connection, as the live
+    store's does: redis-py's default pool raises past 100 connections, and a worker
+    with more threads than that would then count nothing."""
+    if not storage_uri.startswith(("redis://", "rediss://")):
+        return {}
+    import redis
+
+    pool = redis.BlockingConnectionPool.from_url(storage_uri, max_connections=64, timeout=10)
+    return {"connection_pool": pool}
 
 
 def install(app: Flask) -> None:
