@@ -51,6 +51,17 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+class BrowserSession(requests.Session):
+    """A session that sends a request again, once, when the kept-alive connection it
+    reused turns out closed by the server (as browsers do; plain requests does not)."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return super().request(*args, **kwargs)
+        except requests.ConnectionError:
+            return super().request(*args, **kwargs)
+
+
 @dataclass
 class Player:
     nickname: str
@@ -227,7 +238,7 @@ def _drain(app: Gunicorn, log: list[str]) -> None:
 
 def probe_login(url: str, timings: Timings, done: threading.Event) -> None:
     """Another visitor's page while the game runs: ``GET /login`` twice a second."""
-    with requests.Session() as visitor:
+    with BrowserSession() as visitor:
         while not done.wait(0.5):
             started = time.perf_counter()
             try:
@@ -260,7 +271,7 @@ def play(args: argparse.Namespace) -> None:
                 log: list[str] = []
                 drain = threading.Thread(target=_drain, args=(app, log), daemon=True)
                 drain.start()
-                teacher = requests.Session()
+                teacher = BrowserSession()
                 username = seed_teacher(database_url, Path(folder) / "seed")
                 post(
                     teacher,
@@ -281,9 +292,7 @@ def play(args: argparse.Namespace) -> None:
                 )
                 pin = created.headers["Location"].split("/")[2]
                 host = f"{app.url}/live/{pin}/host"
-                players = [
-                    Player(f"Player {n:03d}", requests.Session()) for n in range(args.players)
-                ]
+                players = [Player(f"Player {n:03d}", BrowserSession()) for n in range(args.players)]
                 with ThreadPoolExecutor(16) as pool:
                     list(pool.map(lambda p: join(app.url, pin, p), players))
                 timings = Timings()
