@@ -3,18 +3,21 @@
 Run (needs Redis on 127.0.0.1:6379, or ``REDIS_URL``):
 
     .venv/bin/python bench/live_load.py [--players 200] [--questions 5] [--workers 2]
+        [--threads 32] [--held N (QUIZAPP_LIVE_HELD_STREAMS; the app's default if 0)]
 
-It serves the app with ``gunicorn -k gthread`` (threads enough for every player's
-event stream) on a throwaway SQLite database and a Redis key prefix of its own,
-signs a teacher in, opens a lobby for a quick draw, and joins the players (each with
-its own cookies and CSRF token). Every player holds an event stream open (asyncio
-sockets in one thread, as phones would each hold one) and, like the page's script,
+It serves the app with ``gunicorn -k gthread`` on a throwaway SQLite database and a
+Redis key prefix of its own, signs a teacher in, opens a lobby for a quick draw, and
+joins the players (each with its own cookies and CSRF token). Every player follows
+the game as the page's EventSource does (asyncio sockets in one thread): it asks for
+the stream with the version it last heard, is held until the next event or answered
+at once, asks again after the ``retry`` it was given and, like the page's script,
 loads its play page again on each change of phase. The teacher then plays the game:
 start, and for each question the players answer (200 form posts), then reveal,
 leaderboard, next. For every phase change it measures the delay from the moment the
 teacher's POST is sent to the moment each player's stream delivers the event, and
-the time each player's page then takes to load; it prints p50, p95, p99 and the
-worst, and the CPU the gunicorn processes and Redis used while the game ran. It
+the time each player's page then takes to load, and, meanwhile, how long another
+visitor's ``GET /login`` takes; it prints p50, p95, p99 and the worst, how many stream
+requests were made, and the CPU the gunicorn processes and Redis used. It
 asserts nothing: it prints figures to read and copy into bench/RESULTS.md.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -29,6 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,11 +44,22 @@ import requests
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY / "tests"))
 
-from helpers.server import SECRET, Gunicorn  # noqa: E402  (the tests' gunicorn runner)
+from helpers.server import Gunicorn, seed_teacher  # noqa: E402  (the tests' gunicorn runner)
 from helpers.web import PASSWORD, csrf_token  # noqa: E402
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class BrowserSession(requests.Session):
+    """A session that sends a request again, once, when the kept-alive connection it
+    reused turns out closed by the server (as browsers do; plain requests does not)."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return super().request(*args, **kwargs)
+        except requests.ConnectionError:
+            return super().request(*args, **kwargs)
 
 
 @dataclass
@@ -61,7 +77,9 @@ class Timings:
     sent: dict[int, float] = field(default_factory=dict)
     heard: dict[int, list[float]] = field(default_factory=dict)
     reloads: list[float] = field(default_factory=list)
-    reconnects: int = 0
+    requests: int = 0
+    failures: int = 0
+    others: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def hear(self, version: int, at: float) -> None:
@@ -88,53 +106,74 @@ def redis_cpu(client: redis.Redis) -> float:
 # ---------------------------------------------------------------- the players' streams
 
 
+async def _response(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    """The body of one HTTP/1.1 response, piece by piece as it comes (by its length, or
+    chunk by chunk, as an event stream is sent)."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+    if "content-length:" in head:
+        length = int(head.split("content-length:")[1].split("\r\n")[0])
+        yield await reader.readexactly(length)
+        return
+    while size := int((await reader.readline()).strip(), 16):
+        yield await reader.readexactly(size)
+        await reader.readline()
+    await reader.readline()
+
+
+async def _request(
+    host: str, port: int, path: str, headers: str
+) -> tuple[asyncio.StreamWriter, AsyncIterator[bytes]]:
+    """A GET on a connection of its own, kept alive as a browser's would be (a client
+    asking ``Connection: close`` makes gunicorn 27 linger on the close)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}\r\n".encode())
+    await writer.drain()
+    return writer, _response(reader)
+
+
 async def _get(host: str, port: int, path: str, cookie: str) -> None:
     """One page load, as a reload by the page's script: the whole body read."""
-    reader, writer = await asyncio.open_connection(host, port)
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}\r\n"
-        "Connection: close\r\n\r\n".encode()
-    )
-    await writer.drain()
-    await reader.read()
+    writer, body = await _request(host, port, path, f"Cookie: {cookie}\r\n")
+    async for _ in body:
+        pass
     writer.close()
 
 
 async def _stream(
     host: str, port: int, pin: str, player: Player, timings: Timings, stop: asyncio.Event
 ) -> None:
-    """Hold the player's event stream open; on each phase event, note the time and load
-    the play page again. Reconnect when the server ends the stream (as EventSource does)."""
+    """Follow the game as the page's EventSource does: ask for the stream with the
+    version last heard (``Last-Event-ID``); on a new version (in the first event of an
+    answer, or an event of a held stream), note the time and load the play page again,
+    then ask at once; when a stream ends with nothing new, ask again after its
+    ``retry``."""
     cookie = f"live_{pin}={player.token}"
     seen = 1
     while not stop.is_set():
-        reader, writer = await asyncio.open_connection(host, port)
-        writer.write(
-            f"GET /live/{pin}/events HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}\r\n"
-            "Accept: text/event-stream\r\n\r\n".encode()
-        )
-        await writer.drain()
-        while not stop.is_set():
-            try:
-                line = await asyncio.wait_for(reader.readline(), timeout=0.5)
-            except TimeoutError:
-                continue
-            if not line:
-                timings.reconnects += 1
-                break
-            if not line.startswith(b"data: {"):
-                continue
-            event = json.loads(line[6:])
-            # A phase event, or (after a reconnect) the first event telling of a version
-            # not seen yet, on which the page reloads just the same.
-            if event.get("kind", "hello") not in ("phase", "hello") or event["v"] <= seen:
-                continue
-            seen = event["v"]
-            timings.hear(seen, time.perf_counter())
+        headers = f"Cookie: {cookie}\r\nAccept: text/event-stream\r\nLast-Event-ID: {seen}\r\n"
+        timings.requests += 1
+        retry, moved = 1.0, False
+        try:
+            writer, body = await _request(host, port, f"/live/{pin}/events", headers)
+            async for chunk in body:
+                for line in chunk.decode().splitlines():
+                    if line.startswith("retry: "):
+                        retry = int(line[7:]) / 1000
+                    if line.startswith("data: {"):
+                        version = json.loads(line[6:]).get("v", 0)
+                        if version > seen:
+                            seen, moved = version, True
+                            timings.hear(seen, time.perf_counter())
+            writer.close()
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            timings.failures += 1
+        if moved:
             started = time.perf_counter()
             await _get(host, port, f"/live/{pin}/play", cookie)
             timings.reloads.append(time.perf_counter() - started)
-        writer.close()
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=retry)
 
 
 def run_streams(
@@ -159,25 +198,6 @@ def run_streams(
 
 
 # ---------------------------------------------------------------- the game
-
-
-def seed_teacher(database_url: str, instance: Path) -> str:
-    from quizapp import create_app
-    from quizapp.extensions import db
-    from quizapp.models import User
-
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "AUTO_SETUP": False},
-        instance_path=str(instance),
-    )
-    username = f"bench-teacher-{uuid.uuid4().hex[:6]}"
-    with app.app_context():
-        teacher = User(username=username, display_name="Bench Teacher", role="teacher")
-        teacher.set_password(PASSWORD)
-        db.session.add(teacher)
-        db.session.commit()
-        db.engine.dispose()
-    return username
 
 
 def post(http: requests.Session, url: str, page: str, data: dict[str, str]) -> requests.Response:
@@ -216,6 +236,18 @@ def _drain(app: Gunicorn, log: list[str]) -> None:
         log.append(line.decode(errors="replace").rstrip())
 
 
+def probe_login(url: str, timings: Timings, done: threading.Event) -> None:
+    """Another visitor's page while the game runs: ``GET /login`` twice a second."""
+    with BrowserSession() as visitor:
+        while not done.wait(0.5):
+            started = time.perf_counter()
+            try:
+                visitor.get(f"{url}/login", timeout=30)
+            except requests.RequestException:
+                timings.failures += 1
+            timings.others.append(time.perf_counter() - started)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -225,19 +257,21 @@ def play(args: argparse.Namespace) -> None:
     prefix = f"quizapp-bench-{uuid.uuid4().hex[:8]}:"
     store = redis.Redis.from_url(REDIS_URL)
     store.ping()
-    threads = str(args.players + 32)
+    threads = str(args.threads)
     try:
         with tempfile.TemporaryDirectory() as folder:
             database_url = f"sqlite:///{folder}/bench.sqlite3"
             options = ("-k", "gthread", "--threads", threads, "--graceful-timeout", "2")
             env = {"REDIS_URL": REDIS_URL, "QUIZAPP_LIVE_PREFIX": prefix}
+            if args.held:
+                env["QUIZAPP_LIVE_HELD_STREAMS"] = str(args.held)
             with Gunicorn(
                 database_url, Path(folder) / "instance", args.workers, options, env
             ) as app:
                 log: list[str] = []
                 drain = threading.Thread(target=_drain, args=(app, log), daemon=True)
                 drain.start()
-                teacher = requests.Session()
+                teacher = BrowserSession()
                 username = seed_teacher(database_url, Path(folder) / "seed")
                 post(
                     teacher,
@@ -258,9 +292,7 @@ def play(args: argparse.Namespace) -> None:
                 )
                 pin = created.headers["Location"].split("/")[2]
                 host = f"{app.url}/live/{pin}/host"
-                players = [
-                    Player(f"Player {n:03d}", requests.Session()) for n in range(args.players)
-                ]
+                players = [Player(f"Player {n:03d}", BrowserSession()) for n in range(args.players)]
                 with ThreadPoolExecutor(16) as pool:
                     list(pool.map(lambda p: join(app.url, pin, p), players))
                 timings = Timings()
@@ -275,6 +307,10 @@ def play(args: argparse.Namespace) -> None:
                     redis_cpu(store),
                     time.perf_counter(),
                 )
+                asked_before = timings.requests
+                done = threading.Event()
+                visitor = threading.Thread(target=probe_login, args=(app.url, timings, done))
+                visitor.start()
                 version = 1
                 answered: list[int] = []
 
@@ -306,6 +342,9 @@ def play(args: argparse.Namespace) -> None:
                     act("next")
                 wall = time.perf_counter() - wall_before
                 cpu, redis_used = cpu_seconds(pids) - cpu_before, redis_cpu(store) - redis_before
+                timings.requests -= asked_before
+                done.set()
+                visitor.join()
                 loop.call_soon_threadsafe(stop.set)
                 thread.join(timeout=10)
                 final = teacher.get(host, timeout=30).text
@@ -338,12 +377,20 @@ def report(
     print(f"players {args.players}, questions {args.questions}, gunicorn workers {args.workers}")
     print(f"phase changes {len(timings.sent)}, events delivered {len(delays)} of {expected}")
     print(f"answers posted {len(answered)} (all 302: {all(code == 302 for code in answered)})")
-    print(f"stream reconnects {timings.reconnects}; game finished: {finished}")
+    print(
+        f"event stream requests {timings.requests} ({timings.requests / wall:.0f}/s), "
+        f"failed requests {timings.failures}; game finished: {finished}"
+    )
     for version in sorted(timings.sent):
         heard = [(at - timings.sent[version]) * 1000 for at in timings.heard.get(version, [])]
         if heard and max(heard) > 200:
             print(f"  phase change {version}: {len(heard)} heard, slowest {max(heard):.0f} ms")
-    for name, values in (("next -> event", delays), ("event -> page loaded", reloads)):
+    others = [seconds * 1000 for seconds in timings.others]
+    for name, values in (
+        ("next -> event", delays),
+        ("event -> page loaded", reloads),
+        ("GET /login meanwhile", others),
+    ):
         p50, p95, p99 = (percentile(values, share) for share in (0.5, 0.95, 0.99))
         print(
             f"{name:>22}: p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms"
@@ -360,6 +407,8 @@ def main() -> None:
     parser.add_argument("--players", type=int, default=200)
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=32, help="gunicorn threads a worker")
+    parser.add_argument("--held", type=int, default=0, help="QUIZAPP_LIVE_HELD_STREAMS")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between phases")
     play(parser.parse_args())
 

@@ -58,7 +58,7 @@ def create_app(
     login_manager.init_app(app)
     compress.init_app(app)
 
-    from quizapp.web import assets, guards, headers, links, theme
+    from quizapp.web import assets, guards, headers, links, theme, throttle
 
     _trust_proxies(app)
 
@@ -66,6 +66,7 @@ def create_app(
     headers.install(app)
     assets.install(app)
     links.install(app)
+    throttle.install(app)
     theme.install(app)
     _register_blueprints(app)
     _register_template_helpers(app)

@@ -68,6 +68,7 @@ def _seconds(text: str | None, default: float) -> float:
 def build_config(instance_path: str) -> dict[str, Any]:
     """The app's settings, read from the environment at start-up."""
     https = os.environ.get("QUIZAPP_HTTPS", "0") == "1"
+    held = _whole(os.environ.get("QUIZAPP_LIVE_HELD_STREAMS", ""), 8)
     proxies = os.environ.get("QUIZAPP_TRUSTED_PROXIES", "0").strip()
     return {
         # How often (seconds) a worker checks whether another process synced the bank.
@@ -116,8 +117,28 @@ def build_config(instance_path: str) -> dict[str, Any]:
         # instances share them), else in this one process's memory.
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
         "LIVE_KEY_PREFIX": os.environ.get("QUIZAPP_LIVE_PREFIX", "quizapp:live:"),
-        # How long one event stream stays open before the browser reconnects.
-        "LIVE_STREAM_SECONDS": 120.0,
+        # Counters of sign-ins and other guesses (quizapp.core.throttling): a limits
+        # storage URI; empty means REDIS_URL when set (every worker and instance counts
+        # together), else this process's memory.
+        "THROTTLE_STORAGE_URI": "",
+        "THROTTLE_KEY_PREFIX": os.environ.get("QUIZAPP_THROTTLE_PREFIX", "quizapp-throttle"),
+        # An event stream caught up with its game is held open for at most this long,
+        # waiting for the next event (then the browser reconnects); a stream behind the
+        # game is answered at once with the state.
+        "LIVE_HOLD_SECONDS": _seconds(os.environ.get("QUIZAPP_LIVE_HOLD_SECONDS"), 20.0),
+        # How many held streams one worker process keeps at once: each holds one of its
+        # threads, so keep this well below gunicorn's --threads. Past it, and past the
+        # caps per game and per seat, a stream is answered at once (a short poll) and the
+        # browser comes back after LIVE_POLL_SECONDS.
+        "LIVE_HELD_STREAMS_PER_WORKER": held,
+        # One game may take three quarters of them, so another game still has room.
+        "LIVE_HELD_STREAMS_PER_GAME": _whole(
+            os.environ.get("QUIZAPP_LIVE_HELD_PER_GAME", ""), max(1, held * 3 // 4)
+        ),
+        # One seat (a phone, or the host) holds at most two: a page just reloaded may
+        # leave its last stream waiting a moment before the server sees it is gone.
+        "LIVE_HELD_STREAMS_PER_CLIENT": 2,
+        "LIVE_POLL_SECONDS": _seconds(os.environ.get("QUIZAPP_LIVE_POLL_SECONDS"), 2.0),
     }
 
 

@@ -29,6 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp.core.assignments import AttemptSummary
 from quizapp.core.bank import BankQuestion, Evidence
 from quizapp.core.scheduling import CardState
+from quizapp.core.scopes import DEFAULT_SCOPE
 from quizapp.extensions import db
 
 
@@ -191,21 +192,6 @@ class User(UserMixin, db.Model):
     @property
     def is_teacher(self) -> bool:
         return self.role == "teacher"
-
-
-class LoginFailure(db.Model):
-    """A failed sign-in, kept briefly so repeated guessing can be slowed down."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("ix_login_failures_username_at", "username", "failed_at"),
-        Index("ix_login_failures_address_at", "address", "failed_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(40))
-    address: Mapped[str] = mapped_column(String(64))
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Card(db.Model):
@@ -489,7 +475,8 @@ class ApiToken(db.Model):
     The token itself is shown once, when it is made. ``prefix`` is its first few
     characters, so its owner can tell tokens apart; the window columns count the
     requests made with it in the current rate-limit window, in the database, so
-    every worker and instance counts them together.
+    every worker and instance counts them together. ``scope`` says whether it may
+    only read or also write (the API's routes each name the scope they need).
     """
 
     __tablename__ = "api_tokens"
@@ -503,6 +490,10 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: ``read`` or ``write`` (``quizapp.core.scopes.Scope``); new tokens are read-only.
+    scope: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_SCOPE.value, server_default=DEFAULT_SCOPE.value
+    )
 
     user: Mapped[User] = relationship()
 

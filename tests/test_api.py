@@ -24,15 +24,18 @@ from helpers.teaching import (
 from helpers.web import csrf_token, register
 from sqlalchemy import func, select
 
+from quizapp.api import routing
+from quizapp.core.scopes import Scope
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Card, Review, User
 from quizapp.study import service as study_service
 
 
-def _student(app: Flask) -> tuple[FlaskClient, str, str]:
+def _student(app: Flask, scope: Scope = Scope.WRITE) -> tuple[FlaskClient, str, str]:
+    """A signed-in student and a token of theirs, read-and-write unless ``scope`` says."""
     client = app.test_client()
     username = register(client)
-    return client, username, make_token(app, username)
+    return client, username, make_token(app, username, scope=scope)
 
 
 def _next(client: FlaskClient, token: str) -> dict:
@@ -139,6 +142,119 @@ def test_the_settings_page_shows_a_new_token_once(app: Flask) -> None:
     assert "Flashcard widget" in again
     assert token not in again
     assert token[:10] in again
+
+
+def _made_token(made: str) -> str:
+    shown = made.split('id="new-token" class="token-value" type="text" readonly value="')[1]
+    return shown.split('"')[0]
+
+
+def _token_row(page: str, name: str) -> str:
+    """The cells of the token list's row for the token ``name``."""
+    return page.split(f">{name}</td>")[1].split("</tr>")[0]
+
+
+def test_a_token_from_the_settings_page_is_read_only_unless_write_is_chosen(
+    app: Flask,
+) -> None:
+    client, username, _ = _student(app)
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<input checked id="scope-0" name="scope" type="radio" value="read">' in page
+    made = {}
+    for name, chosen in (("Reader", None), ("Writer", "write")):
+        data = {"csrf_token": csrf_token(page), "name": name}
+        if chosen:
+            data["scope"] = chosen
+        made[name] = _made_token(client.post("/settings/tokens", data=data).get_data(as_text=True))
+    listed = client.get("/settings").get_data(as_text=True)
+    assert "Read only" in _token_row(listed, "Reader")
+    assert "Read and write" in _token_row(listed, "Writer")
+    with app.app_context():
+        scopes = dict(
+            db.session.execute(
+                select(ApiToken.name, ApiToken.scope).join(User).where(User.username == username)
+            ).all()
+        )
+    assert scopes == {"test token": "write", "Reader": "read", "Writer": "write"}
+    card = _next(client, made["Reader"])
+    refused = client.post(
+        "/api/v1/study/reviews", json=_review(card), headers=review_headers(made["Reader"])
+    )
+    assert refused.status_code == 403
+    sent = client.post(
+        "/api/v1/study/reviews", json=_review(card), headers=review_headers(made["Writer"])
+    )
+    assert sent.status_code == 201
+
+
+def test_a_token_scope_other_than_read_or_write_is_refused(app: Flask) -> None:
+    client, username, _ = _student(app)
+    page = client.get("/settings").get_data(as_text=True)
+    response = client.post(
+        "/settings/tokens",
+        data={"csrf_token": csrf_token(page), "name": "Admin", "scope": "admin"},
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(ApiToken)
+                .join(User)
+                .where(User.username == username, ApiToken.name == "Admin")
+            )
+            == 0
+        )
+
+
+def test_a_read_only_token_reads_everything_but_writes_nothing(app: Flask) -> None:
+    client, username, token = _student(app, Scope.READ)
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    card = _next(client, token)
+    refused = client.post(
+        "/api/v1/study/reviews", json=_review(card), headers=review_headers(token)
+    )
+    assert refused.status_code == 403
+    assert refused.mimetype == "application/json"
+    error = refused.get_json()["error"]
+    assert error["code"] == "insufficient_scope"
+    assert "'write' scope" in error["message"]
+    assert 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
+    assert 'scope="write"' in refused.headers["WWW-Authenticate"]
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Review).where(Review.user_id == _user(username).id)
+            )
+            == 0
+        )
+    # The refusal is checked before the body is read: an invalid one is still a 403.
+    empty = client.post("/api/v1/study/reviews", json={}, headers=review_headers(token))
+    assert empty.status_code == 403
+
+
+def test_every_api_route_that_changes_something_needs_the_write_scope(app: Flask) -> None:
+    """Each route names its scope in ``routing.ROUTES``; any method but GET, HEAD and
+    OPTIONS is a write. The app's URL map is checked too, so a route added under /api
+    some other way cannot slip past as a read."""
+    safe = {"GET", "HEAD", "OPTIONS"}
+    for route in routing.ROUTES:
+        if set(route.methods) - safe:
+            assert route.scope is Scope.WRITE, route
+    api_rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")]
+    assert api_rules
+    for rule in api_rules:
+        if set(rule.methods or ()) - safe:
+            assert routing.required_scope(rule.endpoint) is Scope.WRITE, rule
+    assert routing.required_scope("api.not-a-route") is Scope.WRITE
+
+
+def test_the_reference_page_says_which_scope_each_operation_needs(app: Flask) -> None:
+    page = app.test_client().get("/api/v1/docs").get_data(as_text=True)
+    review = page.split("POST /api/v1/study/reviews</code></h3>")[1].split("</article>")[0]
+    assert "Token scope needed: <code>write</code>." in review
+    me = page.split("GET /api/v1/me</code></h3>")[1].split("</article>")[0]
+    assert "Token scope needed: <code>read</code> (any token)." in me
 
 
 def test_an_account_holds_at_most_ten_tokens(app: Flask) -> None:

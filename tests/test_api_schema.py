@@ -9,6 +9,7 @@ accepted. The example count is kept modest so the run takes well under a minute.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 
@@ -32,7 +33,9 @@ from helpers.web import register
 from hypothesis import HealthCheck, settings
 
 from quizapp import create_app
+from quizapp.api import routing
 from quizapp.api.spec import api_spec
+from quizapp.core.scopes import Scope
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +53,14 @@ def teacher_token(app: Flask) -> Iterator[str]:
     answer_all(student, app, latest_attempt(app, student_name).id, [True, False])
     saved = app.config["API_RATE_LIMIT"]
     app.config["API_RATE_LIMIT"] = 1_000_000
-    yield make_token(app, name)
+    yield make_token(app, name, scope=Scope.WRITE)
     app.config["API_RATE_LIMIT"] = saved
+
+
+@pytest.fixture(scope="module")
+def read_only_token(app: Flask) -> str:
+    """A student's token made with the default scope: it may read, never write."""
+    return make_token(app, register(app.test_client()), "read only")
 
 
 def _load_document() -> schemathesis.BaseSchema:
@@ -67,6 +76,8 @@ def _load_document() -> schemathesis.BaseSchema:
 
 
 schema = _load_document()
+#: Methods that change nothing; every other method is a write.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @schema.parametrize()
@@ -83,6 +94,51 @@ def test_the_api_keeps_to_its_document(
     case.call_and_validate(
         app=app, headers={**bearer(teacher_token), "Accept-Encoding": "identity"}
     )
+
+
+@schema.exclude(method=sorted(SAFE_METHODS)).parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_a_read_only_token_is_refused_every_write_operation(
+    case: schemathesis.Case, app: Flask, read_only_token: str
+) -> None:
+    """Whatever the body and headers, a write with a read-only token is a 403 in the
+    error shape, as the operation documents."""
+    if case.method.upper() != case.operation.method.upper():
+        return  # a method the route does not have: 405, as the main run checks
+    # The token replaces any Authorization schemathesis generated for the case.
+    case.headers = {**(case.headers or {}), **bearer(read_only_token)}
+    response = case.call(app=app, headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "insufficient_scope"
+    assert "403" in case.operation.definition.raw["responses"]
+
+
+def test_each_operation_names_the_scope_its_route_needs(app: Flask) -> None:
+    """The document's security requirement of each operation is its route's scope in
+    ``routing.ROUTES``; every operation that is not a read needs ``write``."""
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    needed = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint not in routing.OPEN_ENDPOINTS:
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+                needed[path, method.lower()] = routing.required_scope(rule.endpoint).value
+    documented = {
+        (path, method): operation["security"]
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    assert set(documented) == set(needed)
+    for (path, method), security in documented.items():
+        assert security == [{"bearerToken": [needed[path, method]]}], (method, path)
+        if method.upper() not in SAFE_METHODS:
+            assert needed[path, method] == "write", (method, path)
+    assert "write" in needed.values()
 
 
 def test_the_document_is_openapi_3_1_and_documents_every_api_route(app: Flask) -> None:

@@ -8,14 +8,17 @@ import os
 import signal
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.redis_server import forget_keys_with, redis_url_or_skip
 from helpers.server import Browserless, Gunicorn
 from helpers.web import answer_current_card, register
 from sqlalchemy import create_engine, func, select, text
@@ -203,12 +206,27 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_review(
     assert len(acknowledged) >= 10
 
 
+@pytest.fixture
+def shared_redis() -> Iterator[dict[str, str]]:
+    """Settings putting two instances' sign-in counters (and live games) in one Redis,
+    under a prefix of this test's own, removed after it."""
+    prefix = f"quizapp-faults-{uuid.uuid4().hex[:10]}"
+    yield {
+        "REDIS_URL": redis_url_or_skip(),
+        "QUIZAPP_THROTTLE_PREFIX": prefix,
+        "QUIZAPP_LIVE_PREFIX": f"{prefix}:live:",
+    }
+    forget_keys_with(prefix)
+
+
 def test_two_instances_on_one_database_behave_as_one_site(
-    fresh_database_url: str, tmp_path: Path
+    fresh_database_url: str, tmp_path: Path, shared_redis: dict[str, str]
 ) -> None:
+    """On one database and one Redis (the counters of failed sign-ins live in Redis: in
+    memory, each instance would count its own)."""
     with (
-        Gunicorn(fresh_database_url, tmp_path / "a", workers=1) as first,
-        Gunicorn(fresh_database_url, tmp_path / "b", workers=1) as second,
+        Gunicorn(fresh_database_url, tmp_path / "a", workers=1, env=shared_redis) as first,
+        Gunicorn(fresh_database_url, tmp_path / "b", workers=1, env=shared_redis) as second,
     ):
         student = Browserless(first.url)
         username = student.sign_up()

@@ -7,7 +7,9 @@ the same rules on Redis across two app instances.
 from __future__ import annotations
 
 import json
+import queue
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -19,8 +21,9 @@ from helpers.teaching import create_class, join, join_code, make_teacher, post_f
 from helpers.web import csrf_token, register
 from sqlalchemy import select
 
+from quizapp.core.streams import HeldStreams, HoldLimits
 from quizapp.extensions import db
-from quizapp.live.store import MemoryStore
+from quizapp.live.store import MemoryStore, held_stream
 from quizapp.models import Card, LiveGame, QuizAttempt, User
 
 
@@ -272,16 +275,148 @@ def test_a_teacher_who_reloads_keeps_control_and_nobody_else_has_it(
     assert act(other, pin, "start").status_code == 404
 
 
-def test_the_event_stream_says_the_games_version_and_ends_under_test(lobby: dict) -> None:
-    teacher, pin = lobby["teacher"], lobby["pin"]
-    response = teacher.get(f"/live/{pin}/events")
+def _held(app: Flask, pin: str) -> int:
+    """How many of the game's event streams this app holds open now."""
+    holds = app.extensions.get("live_holds")
+    return holds.held(pin) if holds is not None else 0
+
+
+def _stream(client: FlaskClient, pin: str, seen: int | None = None) -> Iterator[bytes]:
+    """An event stream, its body started (and so its first event sent) but not read to
+    its end: a held stream waits there for the game's next event."""
+    headers = {"Last-Event-ID": str(seen)} if seen is not None else {}
+    response = client.get(f"/live/{pin}/events", headers=headers, buffered=False)
     assert response.mimetype == "text/event-stream"
-    body = response.get_data(as_text=True)
-    assert body.startswith("retry: 1000\nevent: hello\ndata: ")
-    assert '"v": 1' in body
-    assert '"phase": "lobby"' in body
-    gone = teacher.get("/live/12345x/events").get_data(as_text=True)
-    assert '"gone": true' in gone
+    return iter(response.response)
+
+
+def _event(chunk: bytes) -> tuple[int, dict]:
+    """The ``id`` and the data of one event as sent."""
+    text = chunk.decode()
+    version = re.search(r"^id: (\d+)$", text, re.M)
+    data = re.search(r"^data: (.*)$", text, re.M)
+    return int(version.group(1)) if version else 0, json.loads(data.group(1))
+
+
+@pytest.fixture
+def holding(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streams held up to 5 s: a test that reads one to its end by mistake is slow, not stuck."""
+    monkeypatch.setitem(app.config, "LIVE_HOLD_SECONDS", 5.0)
+
+
+def test_a_stream_behind_the_game_is_answered_at_once_with_the_state(
+    app: Flask, lobby: dict
+) -> None:
+    teacher, member, pin = lobby["teacher"], lobby["member"], lobby["pin"]
+    join_game(member, pin, "Behind")
+    # A first connection that says no version: the state now, with its version as id.
+    body = teacher.get(f"/live/{pin}/events").get_data(as_text=True)
+    assert body.startswith("retry: ")
+    assert "\nid: 1\nevent: hello\ndata: " in body
+    assert _event(body.encode())[1] == {"v": 1, "phase": "lobby", "players": 1}
+    act(teacher, pin, "start")
+    # The page was drawn at version 1 (its ?v=), the game is at 2: answered, not held.
+    page = member.get(f"/live/{pin}/events?v=1")
+    assert _event(page.get_data()) == (2, {"v": 2, "phase": "question"})
+    stream = _stream(member, pin, seen=1)  # Last-Event-ID, sent on a reconnect
+    assert _event(next(stream)) == (2, {"v": 2, "phase": "question"})
+    assert list(stream) == []
+    assert _held(app, pin) == 0
+
+
+def test_a_stream_caught_up_is_held_for_the_next_event_then_ends(
+    app: Flask, lobby: dict, holding: None
+) -> None:
+    teacher, member, pin = lobby["teacher"], lobby["member"], lobby["pin"]
+    join_game(member, pin, "Waiting")
+    stream = _stream(member, pin, seen=1)
+    first = next(stream)
+    assert first.startswith(b"retry: 500\n")  # come back soon after this one ends
+    assert _event(first) == (1, {"v": 1, "phase": "lobby"})
+    assert _held(app, pin) == 1
+    act(teacher, pin, "start")
+    version, event = _event(next(stream))
+    assert (version, event["kind"], event["phase"]) == (2, "phase", "question")
+    assert list(stream) == []  # one event, and the thread is free again
+    assert _held(app, pin) == 0
+
+
+def test_a_held_stream_lets_go_of_its_thread_after_the_hold(
+    app: Flask, lobby: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LIVE_HOLD_SECONDS", 0.05)
+    member, pin = lobby["member"], lobby["pin"]
+    join_game(member, pin, "Quiet")
+    stream = _stream(member, pin, seen=1)
+    assert _event(next(stream)) == (1, {"v": 1, "phase": "lobby"})
+    assert _held(app, pin) == 1
+    assert list(stream) == []  # nothing happened: the stream ends, the browser asks again
+    assert _held(app, pin) == 0
+
+
+def test_past_the_caps_per_seat_and_per_game_a_stream_is_answered_at_once(
+    app: Flask, lobby: dict, holding: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "LIVE_HELD_STREAMS_PER_GAME", 3)
+    pin = lobby["pin"]
+    phones = [app.test_client() for _ in range(3)]
+    for n, phone in enumerate(phones):
+        join_game(phone, pin, f"Capped {n}")
+    one_phone = [_stream(phones[0], pin, seen=1) for _ in range(3)]
+    firsts = [next(stream) for stream in one_phone]
+    assert _held(app, pin) == 2  # two per seat
+    assert list(one_phone[2]) == []  # the third: the state, and come back later
+    retry = int(re.match(rb"retry: (\d+)", firsts[2]).group(1))
+    assert 1000 <= retry <= 2000
+    other = _stream(phones[1], pin, seen=1)
+    next(other)
+    assert _held(app, pin) == 3  # the game's cap
+    last = _stream(phones[2], pin, seen=1)
+    assert _event(next(last)) == (1, {"v": 1, "phase": "lobby"})
+    assert list(last) == []
+    assert _held(app, pin) == 3
+    for stream in [*one_phone, other]:
+        stream.close()  # the browser went away: the server lets go
+    assert _held(app, pin) == 0
+
+
+def test_unknown_ended_and_other_games_look_alike_to_anyone_without_a_seat(
+    app: Flask, lobby: dict
+) -> None:
+    """Issue 22: an unknown PIN answered "gone" where a real one did not, so the PINs in
+    play could be found by trying them."""
+    teacher, member, pin = lobby["teacher"], lobby["member"], lobby["pin"]
+    join_game(member, pin, "Finisher")
+    act(teacher, pin, "finish")
+    running = host_game(teacher, mixed_set(teacher, app, "Another live mix")[0])
+    unknown = next(p for p in map(str, range(999999, 100000, -1)) if p not in (pin, running))
+    signed_in = app.test_client()
+    register(signed_in)
+    for stranger in (app.test_client(), signed_in):
+        answers = {}
+        for game in (unknown, pin, running):
+            events = stranger.get(f"/live/{game}/events")
+            play = stranger.get(f"/live/{game}/play")
+            posted = post_form(stranger, "/live/", f"/live/{game}/answer", index="0")
+            qr = stranger.get(f"/live/{game}/qr.svg")
+            answers[game] = (
+                events.status_code,
+                events.get_data(),
+                play.status_code,
+                play.headers["Location"].replace(game, "PIN"),
+                posted.status_code,
+                posted.headers["Location"].replace(game, "PIN"),
+                qr.status_code,
+                qr.mimetype,
+            )
+        assert answers[unknown] == answers[pin] == answers[running]
+        assert b'"gone": true' in answers[unknown][1]
+    # The player with a seat still sees how the game ended.
+    assert "Game over" in _play_page(member, pin)
+    assert _event(member.get(f"/live/{pin}/events?v=2").get_data())[1] == {
+        "v": 2,
+        "phase": "finished",
+    }
 
 
 def test_events_reach_a_listening_stream_in_this_process(app: Flask, lobby: dict) -> None:
@@ -339,6 +474,19 @@ def test_a_players_stream_hears_phases_and_its_own_removal_but_not_every_answer(
         "anya": ["roster", "phase"],
         "boris": ["phase"],
     }
+
+
+def test_a_stream_whose_store_fails_gives_its_slot_back() -> None:
+    class Unreachable(MemoryStore):
+        def listen(self, pin: str, audience: str | None = None) -> queue.SimpleQueue[str]:
+            raise ConnectionError("Redis went away")
+
+    holds, limits = HeldStreams(), HoldLimits(1, 1, 1)
+    hello = {"v": 1, "phase": "lobby"}
+    stream = held_stream(Unreachable(), holds, limits, "123456", "a", "a", hello, 5.0, 1000)
+    with pytest.raises(ConnectionError):
+        next(stream)
+    assert holds.held() == 0
 
 
 def test_without_javascript_waiting_pages_reload_themselves_and_the_form_does_not(

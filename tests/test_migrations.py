@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from quizapp.config import MIGRATIONS_DIR
 from quizapp.extensions import db
@@ -139,3 +139,49 @@ def _old_reviews(connection: Connection) -> None:
             ),
             {"presentation": f"q:{n}", "at": moment},
         )
+
+
+def test_tokens_made_before_scopes_keep_writing_and_new_ones_read_only(
+    app_factory: Callable[..., Flask],
+) -> None:
+    """0011: every token that existed could write, so it keeps ``write``; a row added
+    afterwards without a scope gets the server default, ``read``."""
+    app = app_factory(AUTO_SETUP=False)
+    schema.register_migrate(app)
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            _old_user(connection)
+            _add_token(connection, "old")
+        upgrade(revision="0011")
+        with db.engine.begin() as connection:
+            _add_token(connection, "new")
+            scopes = dict(connection.execute(text("SELECT name, scope FROM api_tokens")).all())
+        assert scopes == {"old": "write", "new": "read"}
+        downgrade(revision="0010")
+        columns = {column["name"] for column in inspect(db.engine).get_columns("api_tokens")}
+        assert "scope" not in columns
+
+
+def _old_user(connection: Connection) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO users (id, username, display_name, password_hash, role, timezone,"
+            " desired_retention, new_per_day, max_reviews_per_day, study_categories,"
+            " answer_mode, must_change_password, session_version, created_at)"
+            " VALUES (1, 'scripted', 'S', 'x', 'student', 'UTC', 0.9, 20, 200, '[]',"
+            " 'type', false, 0, :at)"
+        ),
+        {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+
+
+def _add_token(connection: Connection, name: str) -> None:
+    """A token row as any revision writes it, naming no scope."""
+    connection.execute(
+        text(
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at)"
+            " VALUES (1, :name, 'qzp_abcdef', :digest, :at)"
+        ),
+        {"name": name, "digest": f"hash-{name}", "at": datetime(2026, 1, 1, tzinfo=UTC)},
+    )

@@ -51,6 +51,7 @@ from helpers.web import PASSWORD, csrf_token, login, register, unique_name
 from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
+from quizapp.core.scopes import Scope
 from quizapp.extensions import db
 from quizapp.models import ApiToken, User
 
@@ -172,9 +173,12 @@ def world(app: Flask) -> Iterator[World]:
         "live_a": live_a,
         "live_spare": live_spare,
     }
-    # A personal access token per role for the API's rows, and a spare of the student's
-    # for the revoke row; the rate limit is lifted so the hostile rows are not throttled.
-    tokens = {role: make_token(app, usernames[role], f"matrix {role}") for role in usernames}
+    # A read-and-write personal access token per role for the API's rows, and a spare of
+    # the student's for the revoke row; the rate limit is lifted so the hostile rows are
+    # not throttled.
+    tokens = {
+        role: make_token(app, usernames[role], f"matrix {role}", Scope.WRITE) for role in usernames
+    }
     make_token(app, usernames[STUDENT], "matrix spare")
     ids["student_spare_token"] = _token_id(app, usernames[STUDENT], "matrix spare")
     saved_limit = app.config["API_RATE_LIMIT"]

@@ -79,6 +79,7 @@ class Operation:
     body: str | None
     responses: list[tuple[str, str, str]]
     anchor: str
+    scopes: list[str]
 
 
 def operations(spec: dict[str, Any]) -> dict[str, list[Operation]]:
@@ -112,9 +113,16 @@ def operations(spec: dict[str, Any]) -> dict[str, list[Operation]]:
                     body=type_label(body["schema"]) if body else None,
                     responses=responses,
                     anchor=operation.get("operationId", f"{method}-{path}"),
+                    scopes=scopes_needed(operation),
                 )
             )
     return groups
+
+
+def scopes_needed(operation: dict[str, Any]) -> list[str]:
+    """The token scopes an operation's security requirement lists."""
+    requirements = operation.get("security", [])
+    return sorted({scope for need in requirements for scopes in need.values() for scope in scopes})
 
 
 def models(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from quizapp.api import errors
 from quizapp.api.errors import ApiError
+from quizapp.core.scopes import Scope
 
 #: Routes anyone may read: the OpenAPI document and its docs page.
 OPEN_ENDPOINTS = frozenset({"api.openapi", "api.docs"})
@@ -30,9 +31,14 @@ LOADED = "quizapp.api.views"
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """One API route. ``scope`` is what a token must hold to call it: every route that
+    changes something needs ``write`` (a test holds every non-GET route to that); the
+    OpenAPI document states it as each operation's security requirement."""
+
     rule: str
     endpoint: str  # the name of its function in ``views``
     methods: tuple[str, ...] = ("GET",)
+    scope: Scope = Scope.READ
 
 
 ROUTES = (
@@ -42,7 +48,7 @@ ROUTES = (
     Route("/bank/questions", "bank_questions"),
     Route("/bank/questions/<qid:question_id>", "bank_question"),
     Route("/study/next", "study_next"),
-    Route("/study/reviews", "study_review", ("POST",)),
+    Route("/study/reviews", "study_review", ("POST",), Scope.WRITE),
     Route("/progress", "progress"),
     Route("/exam", "exam"),
     Route("/assignments", "assignments"),
@@ -54,6 +60,15 @@ ROUTES = (
     Route("/teach/assignments/<int:assignment_id>/gradebook", "assignment_gradebook"),
     Route("/teach/assignments/<int:assignment_id>/items", "item_analysis"),
 )
+
+#: The scope each route's endpoint (``api.<name>``) needs.
+REQUIRED_SCOPES = {f"api.{route.endpoint}": route.scope for route in ROUTES}
+
+
+def required_scope(endpoint: str | None) -> Scope:
+    """The scope a request's endpoint needs; ``write`` for anything not in the table, so a
+    route added without a scope is refused to read-only tokens rather than let through."""
+    return REQUIRED_SCOPES.get(endpoint or "", Scope.WRITE)
 
 
 def views() -> ModuleType:

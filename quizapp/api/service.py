@@ -21,6 +21,7 @@ from quizapp.core.bank import CATEGORY_LABELS
 from quizapp.core.days import study_day
 from quizapp.core.readiness import days_left, is_active
 from quizapp.core.scheduling import next_intervals
+from quizapp.core.scopes import Scope
 from quizapp.core.stats import (
     BAND_LABELS,
     STATE_LABELS,
@@ -69,6 +70,22 @@ def _unauthorized() -> ApiError:
         "Send a valid personal access token as 'Authorization: Bearer qzp_...'. "
         "Make one on your Settings page.",
         headers={"WWW-Authenticate": 'Bearer realm="quizapp"'},
+    )
+
+
+def insufficient_scope(method: str, needed: Scope) -> ApiError:
+    """The refusal of a call the token's scope does not cover (RFC 6750's
+    ``insufficient_scope``, in the API's error shape)."""
+    return ApiError(
+        403,
+        "insufficient_scope",
+        f"This token is read-only: a {method} here needs a token with the "
+        f"'{needed.value}' scope. Make a read-and-write token on your Settings page.",
+        headers={
+            "WWW-Authenticate": (
+                f'Bearer realm="quizapp", error="insufficient_scope", scope="{needed.value}"'
+            )
+        },
     )
 
 

@@ -3,11 +3,13 @@
 spectree validates each request (a mismatch becomes a 400 in the API's error shape)
 and each response against the models it documents. Its flask plugin is taught the
 app's own path converters (bounded ``int`` ids and ``qid`` question ids), so the
-document says exactly which path values route.
+document says exactly which path values route. Each operation's security requirement
+lists the token scope (``read`` or ``write``) its route needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,8 +19,12 @@ from spectree.plugins.flask_plugin import FlaskPlugin
 from spectree.plugins.werkzeug_utils import werkzeug_parse_rule
 
 from quizapp.api.errors import ApiError
+from quizapp.api.routing import required_scope
 from quizapp.api.schemas import ErrorBody
 from quizapp.web.guards import MAX_ID, QuestionIdConverter
+
+#: The security scheme's name: a bearer token whose requirement lists the scope needed.
+BEARER = "bearerToken"
 
 PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "int": {"type": "integer", "format": "int32", "minimum": 0, "maximum": MAX_ID},
@@ -47,6 +53,20 @@ class QuizappFlaskPlugin(FlaskPlugin):
         return path, parameters
 
 
+class ScopedSpecTree(SpecTree):
+    """spectree, with each operation's security requirement naming the token scope its
+    route needs, read from ``routing.ROUTES`` (the one place scopes are declared): a
+    view's name is its route's endpoint."""
+
+    def validate(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        def decorate(view: Any) -> Any:
+            scope = required_scope(f"api.{view.__name__}")
+            security = {BEARER: [scope.value]}
+            return SpecTree.validate(self, *args, security=security, **kwargs)(view)
+
+        return decorate
+
+
 def refuse_invalid_request(
     request: Any, response: Any, error: Exception | None, instance: Any, adapter: Any
 ) -> None:
@@ -68,7 +88,7 @@ def refuse_invalid_request(
     )
 
 
-api_spec = SpecTree(
+api_spec = ScopedSpecTree(
     backend=QuizappFlaskPlugin,
     title="quizapp API",
     version="1.0.0",
@@ -76,7 +96,10 @@ api_spec = SpecTree(
         "The JSON API of quizapp: the question bank, a student's study, progress, exam "
         "readiness and assignments, and a teacher's quiz sets, gradebooks and item "
         "analysis. Authenticate with a personal access token (made on the Settings "
-        "page) as `Authorization: Bearer qzp_...`. Every error has the shape "
+        "page) as `Authorization: Bearer qzp_...`. A token is read-only (scope `read`, "
+        "the default) or read-and-write (scope `write`); each operation's security "
+        "requirement names the scope it needs, and a read-only token calling an operation "
+        "that needs `write` gets a 403 `insufficient_scope`. Every error has the shape "
         '`{"error": {"code": ..., "message": ...}}`.'
     ),
     naming_strategy=lambda model: model.__name__,
@@ -90,15 +113,18 @@ api_spec = SpecTree(
     validation_error_model=ErrorBody,
     security_schemes=[
         SecurityScheme(
-            name="bearerToken",
+            name=BEARER,
             data=SecuritySchemeData(
                 type=SecureType.HTTP,
                 scheme="bearer",
-                description="A personal access token, `qzp_` and 43 characters.",
+                description=(
+                    "A personal access token, `qzp_` and 43 characters, with the scope "
+                    "`read` or `write`."
+                ),
             ),
         )
     ],
-    security={"bearerToken": []},
+    security={BEARER: []},
 )
 
 

@@ -16,17 +16,19 @@ from flask import Response, current_app, g, render_template, request
 from quizapp.api import docs as docs_page
 from quizapp.api import schemas, service
 from quizapp.api.errors import ApiError
-from quizapp.api.routing import OPEN_ENDPOINTS
+from quizapp.api.routing import OPEN_ENDPOINTS, required_scope
 from quizapp.api.spec import api_spec, documented
 from quizapp.assignments import service as assignments_service
+from quizapp.core.scopes import Scope, grants
 from quizapp.extensions import db
 from quizapp.models import Question, User, utcnow
 from quizapp.teach import service as teach_service
 
 
 def authenticate() -> None:
-    """A token, and only a token, signs a request in; then it counts against the limit.
-    Run before every API view (``routing`` registers it)."""
+    """A token, and only a token, signs a request in; then it counts against the limit,
+    and must hold the scope the route needs (a read-only token cannot write). Run before
+    every API view (``routing`` registers it)."""
     if request.endpoint in OPEN_ENDPOINTS:
         return
     token = service.authenticate(request.headers.get("Authorization"))
@@ -47,6 +49,9 @@ def authenticate() -> None:
             f"{config['API_RATE_WINDOW_SECONDS']} seconds. Wait {wait} s and try again.",
             headers={"Retry-After": str(wait)},
         )
+    needed = required_scope(request.endpoint)
+    if not grants(Scope(token.scope), needed):
+        raise service.insufficient_scope(request.method, needed)
     g.api_user = token.user
 
 
@@ -125,7 +130,7 @@ def study_next(query: schemas.NextQuery) -> schemas.NextCard:
 
 
 @api_spec.validate(
-    resp=documented(schemas.ReviewOut, 201, 404, 409, 413, 415, also_ok=True),
+    resp=documented(schemas.ReviewOut, 201, 403, 404, 409, 413, 415, also_ok=True),
     tags=["study"],
 )
 def study_review(json: schemas.ReviewIn, headers: schemas.IdempotencyHeaders) -> Any:
@@ -134,7 +139,8 @@ def study_review(json: schemas.ReviewIn, headers: schemas.IdempotencyHeaders) ->
     Idempotent by the `Idempotency-Key` header: a retry with the same key and review
     returns the first result (200, `replayed: true`) and never records a second one;
     the same key with another review is a 409. A presentation already answered is a
-    409 too. Answers `201` for a new review.
+    409 too. Answers `201` for a new review. Needs a read-and-write token: a read-only
+    one gets a 403.
     """
     if json is None:  # type: ignore[unreachable]  # spectree reads no JSON from a form body
         raise ApiError(415, "unsupported_media_type", "Send the review as application/json.")

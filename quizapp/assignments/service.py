@@ -20,25 +20,46 @@ from quizapp.core.assignments import (
     start_refusal,
     student_status,
 )
+from quizapp.core.throttling import CLASS_CODE_PER_ADDRESS, CLASS_CODE_PER_USER
 from quizapp.extensions import db
 from quizapp.models import Assignment, Membership, QuizAttempt, SchoolClass, User
 from quizapp.teach.service import add_member
+from quizapp.web.throttle import Refusal, client_address, throttle
 
 #: Home-page order: what needs doing first.
 STATUS_ORDER = ("overdue", "due soon", "in progress", "to do", "not open yet", "done", "closed")
 
 
+def code_guessing_refused(student: User) -> Refusal | None:
+    """Whether this account, or the request's address, has tried too many wrong join
+    codes lately (codes are counted once they prove wrong: a class joining at once
+    from one address does not fill the counter)."""
+    counters = throttle()
+    return counters.refused(CLASS_CODE_PER_USER, str(student.id)) or counters.refused(
+        CLASS_CODE_PER_ADDRESS, client_address()
+    )
+
+
 def join_with_code(student: User, code: str, now: datetime) -> tuple[SchoolClass | None, str]:
-    """A student joins by code; returns the class (None if refused) and a message."""
+    """A student joins by code; returns the class (None if refused) and a message.
+
+    A code that opens no class counts against the account and its address."""
     wanted = normalise_join_code(code)
     school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.join_code == wanted))
     if school_class is None or not school_class.joining_open:
+        _count_wrong_code(student)
         return None, "That code does not open any class. Check it with your teacher."
     if student.is_teacher:
         return None, "Teachers cannot join classes as students."
     if not add_member(school_class, student, now):
         return school_class, f"You are already in {school_class.name}."
     return school_class, f"You joined {school_class.name}."
+
+
+def _count_wrong_code(student: User) -> None:
+    counters = throttle()
+    counters.spend(CLASS_CODE_PER_USER, str(student.id))
+    counters.spend(CLASS_CODE_PER_ADDRESS, client_address())
 
 
 def classes_of_student(student: User) -> list[SchoolClass]:

@@ -19,20 +19,28 @@ def require_login() -> None:
 
 
 @bp.route("/classes/", methods=["GET", "POST"])
-def classes() -> str | Response | tuple[str, int]:
+def classes() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = JoinForm()
     if form.validate_on_submit():
+        refusal = service.code_guessing_refused(signed_in_user())
+        if refusal is not None:
+            form.code.errors = [f"Too many wrong codes. Wait {refusal.wait}, then try again."]
+            return _classes_page(form), 429, refusal.headers
         joined, message = service.join_with_code(signed_in_user(), form.code.data, utcnow())
         if joined is not None:
             flash(message, "success")
             return redirect(url_for("assignments.classes"))
         form.code.errors = [message]
+    return _classes_page(form), (400 if form.errors else 200)
+
+
+def _classes_page(form: JoinForm) -> str:
     return render_template(
         "assignments/classes.html",
         form=form,
         classes=service.classes_of_student(signed_in_user()),
         cards=service.my_assignments(signed_in_user(), utcnow()),
-    ), (400 if form.errors else 200)
+    )
 
 
 @bp.get("/assignments/<int:assignment_id>")

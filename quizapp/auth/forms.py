@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
 
+from quizapp.core.scopes import DEFAULT_SCOPE, Scope
 from quizapp.web.forms import MultiCheckboxField, category_choices, timezone_choices
 
 USERNAME_RULE = Regexp(
@@ -86,6 +87,18 @@ class TokenForm(FlaskForm):
         "Token name",
         validators=[DataRequired(), Length(1, 80)],
         description="What the token is for, so you can tell your tokens apart.",
+    )
+    scope = RadioField(
+        "What it may do",
+        choices=[
+            SelectChoice(Scope.READ.value, "Read only (default)"),
+            SelectChoice(Scope.WRITE.value, "Read and write"),
+        ],
+        default=DEFAULT_SCOPE.value,
+        description=(
+            "A read-only token reads your study, progress and classes but changes nothing; "
+            "a read-and-write token may also record reviews."
+        ),
     )
     submit = SubmitField("Create token")
 

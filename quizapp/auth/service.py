@@ -16,14 +16,15 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from quizapp.auth.security import forget_counts
 from quizapp.core.exports.tabular import spreadsheet_safe
+from quizapp.core.scopes import DEFAULT_SCOPE, Scope
 from quizapp.extensions import db
 from quizapp.models import (
     ApiReviewKey,
     ApiToken,
     Card,
     ExamPlan,
-    LoginFailure,
     Membership,
     QuizAnswer,
     QuizAttempt,
@@ -54,9 +55,12 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def create_token(user: User, name: str, now: datetime) -> tuple[ApiToken, str] | str:
-    """A new token for ``user``: the stored row and the token itself (shown once), or
-    why not (the account already holds ``MAX_TOKENS``)."""
+def create_token(
+    user: User, name: str, now: datetime, scope: Scope = DEFAULT_SCOPE
+) -> tuple[ApiToken, str] | str:
+    """A new token for ``user``, read-only unless ``scope`` says otherwise: the stored
+    row and the token itself (shown once), or why not (the account already holds
+    ``MAX_TOKENS``)."""
     held = db.session.scalar(
         select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
     )
@@ -69,6 +73,7 @@ def create_token(user: User, name: str, now: datetime) -> tuple[ApiToken, str] |
         prefix=raw[:SHOWN_PREFIX_LENGTH],
         token_hash=token_hash(raw),
         created_at=now,
+        scope=scope.value,
     )
     db.session.add(token)
     db.session.commit()
@@ -275,6 +280,7 @@ def delete_account(user: User) -> None:
     if classes_owned(user):
         raise ValueError("an account that owns classes is not deleted")
     attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user.id)
+    forget_counts(user)
     for statement in (
         delete(ApiReviewKey).where(ApiReviewKey.user_id == user.id),
         delete(ApiToken).where(ApiToken.user_id == user.id),
@@ -285,7 +291,6 @@ def delete_account(user: User) -> None:
         delete(Membership).where(Membership.user_id == user.id),
         delete(ExamPlan).where(ExamPlan.user_id == user.id),
         delete(QuizSet).where(QuizSet.teacher_id == user.id),
-        delete(LoginFailure).where(LoginFailure.username == user.username),
         delete(User).where(User.id == user.id),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))

@@ -23,16 +23,18 @@ from quizapp.auth.forms import (
     TokenForm,
 )
 from quizapp.auth.security import (
-    clear_failures,
     is_safe_next,
-    record_failure,
-    too_many_failures,
+    password_check_refused,
+    remember_device,
+    sign_in_refused,
 )
+from quizapp.core.scopes import Scope
 from quizapp.extensions import db, login_manager
 from quizapp.models import User, utcnow
 from quizapp.web.accounts import signed_in_user
 from quizapp.web.downloads import attachment
 from quizapp.web.guards import MAX_ID
+from quizapp.web.throttle import Refusal
 
 
 @login_manager.user_loader
@@ -79,32 +81,29 @@ def register() -> str | Response:
         else:
             login_user(user)
             flash(f"Welcome, {user.display_name}! Your first cards are ready.", "success")
-            return redirect(url_for("home.index"))
+            return remember_device(redirect(url_for("home.index")), user.username)
     return render_template("auth/register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(_next_url())
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        address = request.remote_addr or "unknown"
-        if too_many_failures(username, address):
+        refusal = sign_in_refused(username)
+        if refusal is not None:
             form.password.errors.append(
-                "Too many failed attempts. Wait 15 minutes, then try again."
+                f"Too many sign-in attempts. Wait {refusal.wait}, then try again."
             )
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form), 429, refusal.headers
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None or not user.check_password(form.password.data):
-            record_failure(username, address)
             form.password.errors.append("Wrong username or password.")
             return render_template("auth/login.html", form=form), 200
-        clear_failures(username, address)
-        db.session.commit()
         login_user(user)
-        return redirect(_next_url())
+        return remember_device(redirect(_next_url()), username)
     return render_template("auth/login.html", form=form)
 
 
@@ -156,6 +155,7 @@ def _settings_page(
         token_form=token_form or TokenForm(formdata=None),
         revoke_form=RevokeTokenForm(formdata=None),
         tokens=service.tokens_of(user),
+        scope_label=lambda scope: Scope(scope).label,
         new_token=new_token,
     ), status
 
@@ -170,7 +170,9 @@ def create_token() -> str | tuple[str, int]:
     token_form = TokenForm()
     if not token_form.validate_on_submit():
         return _settings_page(token_form=token_form, status=400)
-    made = service.create_token(signed_in_user(), token_form.name.data.strip(), utcnow())
+    made = service.create_token(
+        signed_in_user(), token_form.name.data.strip(), utcnow(), Scope(token_form.scope.data)
+    )
     if isinstance(made, str):
         token_form.name.errors = [made]
         return _settings_page(token_form=token_form, status=400)
@@ -220,7 +222,7 @@ def settings_csv() -> Response:
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
 @login_required
-def delete_account() -> str | Response | tuple[str, int]:
+def delete_account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Delete the account and everything that is its own, once the password confirms it.
 
     A teacher who runs classes is refused: their students' assignments and grades
@@ -232,6 +234,14 @@ def delete_account() -> str | Response | tuple[str, int]:
         if owned:
             return render_template("auth/delete.html", form=form, owned=owned), 400
         if form.validate_on_submit():
+            refusal = password_check_refused(user)
+            if refusal is not None:
+                form.password.errors = [_too_many_checks(refusal)]
+                return (
+                    render_template("auth/delete.html", form=form, owned=owned),
+                    429,
+                    refusal.headers,
+                )
             if user.check_password(form.password.data):
                 service.delete_account(user)
                 logout_user()
@@ -244,11 +254,15 @@ def delete_account() -> str | Response | tuple[str, int]:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def password() -> str | Response | tuple[str, int]:
+def password() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Change one's password; accounts made from a roster must, before anything else."""
     user = signed_in_user()
     form = PasswordForm()
     if form.validate_on_submit():
+        refusal = password_check_refused(user)
+        if refusal is not None:
+            form.current.errors.append(_too_many_checks(refusal))
+            return render_template("auth/password.html", form=form), 429, refusal.headers
         if not user.check_password(form.current.data):
             form.current.errors.append("That is not your current password.")
         elif form.password.data == form.current.data:
@@ -264,6 +278,10 @@ def password() -> str | Response | tuple[str, int]:
             )
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), (400 if form.errors else 200)
+
+
+def _too_many_checks(refusal: Refusal) -> str:
+    return f"Too many password checks. Wait {refusal.wait}, then try again."
 
 
 #: What an account with a one-time password may reach before choosing its own.

@@ -22,6 +22,7 @@ from quizapp.core import live as rules
 from quizapp.core.bank import BankQuestion
 from quizapp.core.grading import Verdict, grade
 from quizapp.core.quiz import QuizSpec, draw
+from quizapp.core.streams import HeldStreams, HoldLimits
 from quizapp.extensions import db
 from quizapp.live.store import LiveStore, MemoryStore, RedisStore
 from quizapp.models import (
@@ -47,6 +48,34 @@ def store() -> LiveStore:
         found = RedisStore(url, current_app.config["LIVE_KEY_PREFIX"]) if url else MemoryStore()
         current_app.extensions["live_store"] = found
     return found
+
+
+def held_streams() -> HeldStreams:
+    """This process's count of the event streams it holds open (one per app)."""
+    found: HeldStreams | None = current_app.extensions.get("live_holds")
+    if found is None:
+        found = current_app.extensions.setdefault("live_holds", HeldStreams())
+    return found
+
+
+def hold_limits() -> HoldLimits:
+    config = current_app.config
+    return HoldLimits(
+        int(config["LIVE_HELD_STREAMS_PER_WORKER"]),
+        int(config["LIVE_HELD_STREAMS_PER_GAME"]),
+        int(config["LIVE_HELD_STREAMS_PER_CLIENT"]),
+    )
+
+
+def stream_state(meta: dict[str, Any], hosting: bool) -> dict[str, Any]:
+    """What an event stream says first: the game's version and phase and, for the host,
+    how many have joined and answered (so a host who reconnects misses no count)."""
+    state: dict[str, Any] = {"v": meta["version"], "phase": meta["phase"]}
+    if hosting:
+        state["players"] = store().player_count(meta["pin"])
+        if meta["phase"] == rules.QUESTION:
+            state["answered"] = answered_count(meta)
+    return state
 
 
 # ---------------------------------------------------------------- creating a game

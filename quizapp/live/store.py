@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from quizapp.core.streams import HeldStreams, HoldLimits, sse
+
 #: A game is forgotten this long after its last change (its results are in the database).
 TTL_SECONDS = 6 * 3600
 _EVENTS = "events"
@@ -347,23 +349,48 @@ class RedisStore:
         return len(keys)
 
 
-def stream_events(
-    store: LiveStore, pin: str, hello: dict[str, Any], lifetime: float, audience: Audience
+#: How soon (ms) a browser asks again after a held stream ends: at once, near enough.
+HELD_RETRY_MS = 500
+#: What a stream of a game that is not there says, the same for an unknown PIN, a game
+#: that has ended and a game the asker has no seat in (so PINs cannot be told apart).
+GONE = sse({"v": 0, "gone": True}, event="hello", retry=5000)
+
+
+def held_stream(
+    store: LiveStore,
+    holds: HeldStreams,
+    limits: HoldLimits,
+    pin: str,
+    client: str,
+    audience: Audience,
+    hello: dict[str, Any],
+    hold_seconds: float,
+    poll_ms: int,
 ) -> Iterator[str]:
-    """Server-Sent Events for one browser: the state now, then the game's events for
-    ``audience``, for ``lifetime`` seconds (the browser reconnects by itself after
-    ``retry``)."""
-    inbox = store.listen(pin, audience) if lifetime > 0 else None
+    """The stream of a browser caught up with its game: held open until the game's next
+    event for ``audience`` (or ``hold_seconds``), which it delivers and ends; with no
+    room to hold it, the state now and a ``retry`` of ``poll_ms``. The slot is taken as
+    the body starts, so a body never started holds nothing, and given back however the
+    stream ends."""
+    version = hello["v"]
+    if not holds.take(pin, client, limits):
+        yield sse(hello, event="hello", version=version, retry=poll_ms)
+        return
+    inbox: queue.SimpleQueue[str] | None = None
     try:
-        yield f"retry: 1000\nevent: hello\ndata: {json.dumps(hello)}\n\n"
-        deadline = time.monotonic() + lifetime
-        while inbox is not None and (left := deadline - time.monotonic()) > 0:
-            try:
-                message = inbox.get(timeout=min(left, 15.0))
-            except queue.Empty:
-                yield ": still here\n\n"
-                continue
-            yield f"data: {message}\n\n"
+        inbox = store.listen(pin, audience)
+        now = store.get(pin)  # a change just before we listened is not lost
+        if now is None or now["version"] != version:
+            moved = {"v": now["version"], "phase": now["phase"]} if now else {"v": 0}
+            yield sse(moved, event="hello", version=moved["v"], retry=HELD_RETRY_MS)
+            return
+        yield sse(hello, event="hello", version=version, retry=HELD_RETRY_MS)
+        try:
+            message = inbox.get(timeout=hold_seconds)
+        except queue.Empty:
+            return
+        yield sse(message, version=int(json.loads(message).get("v", version)))
     finally:
         if inbox is not None:
             store.hub.unregister(pin, inbox)
+        holds.release(pin, client)

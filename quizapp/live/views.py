@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -26,14 +27,17 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from quizapp.core import live as rules
+from quizapp.core.streams import last_seen, sse
+from quizapp.core.throttling import LIVE_PIN_PER_ADDRESS
 from quizapp.extensions import db
 from quizapp.live import bp, service
 from quizapp.live.forms import JoinForm, NewGameForm
-from quizapp.live.store import stream_events
+from quizapp.live.store import GONE, held_stream
 from quizapp.models import LiveGame, utcnow
 from quizapp.teach.service import classes_of, owned_class, owned_set, sets_of
 from quizapp.web.accounts import signed_in_user
 from quizapp.web.answers import response_from_form
+from quizapp.web.throttle import Refusal, client_address, throttle
 
 COOKIE_SECONDS = 6 * 3600
 
@@ -43,16 +47,62 @@ def _cookie_name(pin: str) -> str:
 
 
 def _game_or_404(pin: str) -> dict[str, Any]:
+    """The game, or 404; an address that keeps asking for games that do not exist is
+    refused for a while (429), so PINs cannot be walked through these pages."""
+    return _find_game(pin) or abort(404)
+
+
+def _find_game(pin: str) -> dict[str, Any] | None:
+    """The game, if it exists; a PIN of no game counts against this address. Every route
+    looks a game up here and nowhere else.
+
+    Past the limit only the game's own players and host get through (their seat is
+    proof they did not guess the PIN), so a classmate's guessing cannot stop a game.
+    They are not counted at all: a room of phones polling its game's events asks
+    nothing of the counters."""
     meta = service.game(pin)
-    if meta is None:
-        abort(404)
+    if meta is not None and _seated_or_hosting(meta):
+        return meta
+    counters, address = throttle(), client_address()
+    refusal = counters.refused(LIVE_PIN_PER_ADDRESS, address)
+    if refusal is None and meta is None:
+        refusal = counters.spend(LIVE_PIN_PER_ADDRESS, address)
+    if refusal is not None:
+        abort(_too_many_pins(refusal))
     return meta
+
+
+def _seated_or_hosting(meta: dict[str, Any]) -> bool:
+    return _hosting(meta) or _my_token(meta) is not None
+
+
+def _too_many_pins(refusal: Refusal) -> Response:
+    """429 with the join form, so the page says what to do and when."""
+    form = JoinForm()
+    form.pin.errors = [
+        f"Too many wrong PINs from your network. Wait {refusal.wait}, then try again."
+    ]
+    page = render_template("live/join.html", form=form)
+    return Response(page, 429, refusal.headers)
 
 
 def _my_token(meta: dict[str, Any]) -> str | None:
     """The player's seat in this game: by account when signed in, else by cookie."""
     user = signed_in_user() if current_user.is_authenticated else None
     return service.seat_of(meta, request.cookies.get(_cookie_name(meta["pin"])), user)
+
+
+def _seated(pin: str) -> tuple[dict[str, Any], str] | None:
+    """The game and the asker's seat in it, or None when they have none. To anyone
+    without a seat an unknown PIN, a game in play and a game that has ended look alike;
+    a player with a seat in a finished game still sees their results."""
+    meta = _find_game(pin)
+    token = _my_token(meta) if meta is not None else None
+    return (meta, token) if meta is not None and token is not None else None
+
+
+def _hosting(meta: dict[str, Any]) -> bool:
+    return current_user.is_authenticated and meta["teacher_id"] == current_user.id
 
 
 def _hosted(pin: str) -> dict[str, Any]:
@@ -76,7 +126,7 @@ def index() -> str | BaseResponse | tuple[str, int]:
         if current_user.is_authenticated:
             form.nickname.data = current_user.display_name[: rules.NICKNAME_MAX]
     if form.validate_on_submit():
-        meta = service.game(form.pin.data)
+        meta = _find_game(form.pin.data)
         if meta is None or meta["phase"] == rules.FINISHED:
             form.pin.errors = ["No game with that PIN is running. Check the big screen."]
         else:
@@ -108,10 +158,10 @@ def index() -> str | BaseResponse | tuple[str, int]:
 
 @bp.route("/<pin>/play")
 def play(pin: str) -> str | BaseResponse:
-    meta = _game_or_404(pin)
-    token = _my_token(meta)
-    if token is None:
+    seated = _seated(pin)
+    if seated is None:
         return redirect(url_for("live.index", pin=pin))
+    meta, token = seated
     questions = service.questions_of(meta)
     question = questions[meta["index"]] if questions else None
     table = service.standings(meta)
@@ -138,10 +188,10 @@ def play(pin: str) -> str | BaseResponse:
 
 @bp.route("/<pin>/answer", methods=["POST"])
 def answer(pin: str) -> BaseResponse:
-    meta = _game_or_404(pin)
-    token = _my_token(meta)
-    if token is None:
+    seated = _seated(pin)
+    if seated is None:
         return redirect(url_for("live.index", pin=pin))
+    meta, token = seated
     questions = service.questions_of(meta)
     index = request.form.get("index", "")
     if not index.isdigit() or int(index) != meta["index"] or int(index) >= len(questions):
@@ -161,11 +211,11 @@ def answer(pin: str) -> BaseResponse:
 @bp.route("/<pin>/deck", methods=["POST"])
 @login_required
 def deck(pin: str) -> BaseResponse:
-    meta = _game_or_404(pin)
-    token = _my_token(meta)
-    if token is None or meta["phase"] != rules.FINISHED:
+    seated = _seated(pin)
+    if seated is None or seated[0]["phase"] != rules.FINISHED:
         flash("Your missed questions can go to your deck when the game is over.", "error")
         return redirect(url_for("live.play", pin=pin))
+    meta, token = seated
     added, kept = service.send_misses(meta, token, signed_in_user(), utcnow())
     flash(
         f"{added} missed question{'s' * (added != 1)} added to your study deck"
@@ -177,22 +227,42 @@ def deck(pin: str) -> BaseResponse:
 
 @bp.route("/<pin>/events")
 def events(pin: str) -> Response:
-    """The game's Server-Sent Events: its version now, then every change, for a while.
+    """The game's Server-Sent Events, each with the game's version as its ``id``.
 
-    Under test, and for a game that does not exist, the stream ends after its first
-    event (the browser reconnects by itself), so nothing waits on it."""
-    meta = service.game(pin)
-    hello = {"v": meta["version"], "phase": meta["phase"]} if meta else {"v": 0, "gone": True}
-    lifetime = 0.0
-    if meta is not None and not current_app.testing:
-        # Spread over the second half, so a room that connected at once reconnects apart.
-        lifetime = float(current_app.config["LIVE_STREAM_SECONDS"]) * random.uniform(0.5, 1.0)
-    audience: str | None = "nobody"  # a stranger hears the changes of phase only
-    if meta is not None:
-        hosting = current_user.is_authenticated and meta["teacher_id"] == current_user.id
-        audience = None if hosting else _my_token(meta) or "nobody"
-    body = stream_events(service.store(), pin, hello, lifetime, audience)
-    # The stream needs no request context: the store and the first event are in hand.
+    A browser behind the game (its ``Last-Event-ID``, or the ``?v=`` of its page, is
+    not the version now) is answered at once with the state; one caught up is held
+    until the next event, briefly and only while this worker has room (see
+    ``quizapp.core.streams``), else answered at once too, and told when to ask again.
+    Anyone without a seat gets the same "gone" answer whether the game exists or not."""
+    meta = _find_game(pin)
+    hosting = meta is not None and _hosting(meta)
+    token = _my_token(meta) if meta is not None and not hosting else None
+    if meta is None or not (hosting or token):
+        return _event_stream(GONE)
+    state = service.stream_state(meta, hosting)
+    config = current_app.config
+    poll_ms = int(1000 * float(config["LIVE_POLL_SECONDS"]) * random.uniform(0.5, 1.0))
+    hold = float(config["LIVE_HOLD_SECONDS"])
+    seen = last_seen(request.headers.get("Last-Event-ID"), request.args.get("v"))
+    if seen != meta["version"] or meta["phase"] == rules.FINISHED or hold <= 0:
+        return _event_stream(sse(state, event="hello", version=meta["version"], retry=poll_ms))
+    client, audience = ("host", None) if hosting else (token or "", token)
+    body = held_stream(
+        service.store(),
+        service.held_streams(),
+        service.hold_limits(),
+        pin,
+        client,
+        audience,
+        state,
+        hold,
+        poll_ms,
+    )
+    # The stream needs no request context: the store and its first event are in hand.
+    return _event_stream(body)
+
+
+def _event_stream(body: str | Iterator[str]) -> Response:
     response = Response(body, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"
@@ -294,10 +364,13 @@ def remove(pin: str) -> BaseResponse:
 @bp.route("/<pin>/qr.svg")
 def qr_code(pin: str) -> Response:
     """The join link as a QR code, for the projector (drawn by segno, imported here: only
-    a worker that draws one holds it)."""
+    a worker that draws one holds it). It is drawn for any well-formed PIN, without
+    looking the game up: the code is only the link, and so tells no one which games
+    are in play."""
     import segno
 
-    _game_or_404(pin)
+    if not rules.is_pin(pin):
+        abort(404)
     code = segno.make(url_for("live.index", pin=pin, _external=True), error="m")
     out = io.BytesIO()
     code.save(out, kind="svg", scale=8, border=2, title="Join link", xmldecl=False)

@@ -1,5 +1,6 @@
 """One's own data and API tokens in Chromium: a student downloads their history and
-deletes their account; a user makes a token, sees it once, uses it and revokes it; the
+deletes their account; a user makes a read-only token, sees it once, uses it, is
+refused a write with it, makes a read-and-write one beside it and revokes both; the
 API reference renders under the site's Content-Security-Policy."""
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def test_a_user_makes_a_token_sees_it_once_and_revokes_it(page: Page) -> None:
     username = sign_up(page)
     page.get_by_role("link", name="Settings", exact=True).click()
     expect(page.get_by_text("You have no tokens.")).to_be_visible()
+    expect(page.get_by_label("Read only (default)")).to_be_checked()
     page.get_by_label("Token name").fill("Revision widget")
     page.get_by_role("button", name="Create token").click()
     expect(page.get_by_role("status")).to_contain_text("shown only this once")
@@ -92,9 +94,33 @@ def test_a_user_makes_a_token_sees_it_once_and_revokes_it(page: Page) -> None:
     page.get_by_role("link", name="Settings", exact=True).click()
     row = page.get_by_role("row", name="Revision widget")
     expect(row).to_contain_text(token[:10])
+    expect(row).to_contain_text("Read only")
     expect(row).not_to_contain_text("Never")  # it was used a moment ago
     assert token not in page.content()
-    _shot(page, "settings-tokens")
+    refused = page.request.post(
+        "/api/v1/study/reviews",
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "browser-read-only"},
+        data={"question_id": "any", "presentation": "any", "rating": 3},
+    )
+    assert refused.status == 403
+    assert refused.json()["error"]["code"] == "insufficient_scope"
+
+    page.get_by_label("Token name").fill("Study robot")
+    page.get_by_label("Read and write").check()
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_role("status")).to_contain_text("shown only this once")
+    expect(page.get_by_role("row", name="Study robot")).to_contain_text("Read and write")
+    expect(page.get_by_label("Read only (default)")).to_be_checked()  # the form starts over
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+        expect(page.get_by_role("row", name="Study robot")).to_contain_text("Read and write")
+        assert_accessible(page)
+        _shot(page, f"settings-tokens-{width}")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_role("row", name="Study robot").get_by_role("button", name="Revoke").click()
+    expect(page.get_by_role("status")).to_contain_text("Token revoked")
+    row = page.get_by_role("row", name="Revision widget")
 
     row.get_by_role("button", name="Revoke").click()
     expect(page.get_by_role("status")).to_contain_text("Token revoked")

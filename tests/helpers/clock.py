@@ -24,9 +24,17 @@ class TestClock:
         self.set(start)
 
     def set(self, instant: datetime) -> None:
-        self._start, self._base = instant, time.monotonic()
+        self._start, self._base, self._frozen = instant, time.monotonic(), False
+
+    def freeze(self, instant: datetime) -> None:
+        """Stand still at ``instant`` until the next ``set``: for a result that depends on
+        the exact moment (a live answer's points), however slow the machine is."""
+        self.set(instant)
+        self._frozen = True
 
     def __call__(self) -> datetime:
+        if self._frozen:
+            return self._start
         return self._start + timedelta(seconds=time.monotonic() - self._base)
 
 

@@ -88,12 +88,17 @@ def answer(
     clock: TestClock | None = None,
     at: datetime | None = None,
 ) -> Any:
-    """Answer from the play page; with ``clock`` and ``at``, at that moment (the clock is
-    moved just before the answer is sent)."""
+    """Answer from the play page; with ``clock`` and ``at``, at that moment (the clock
+    stands still at ``at`` while the answer is taken, then runs on from there)."""
     client.get(f"/live/{pin}/play")
     page = client.get("/live/").get_data(as_text=True)  # a form, whatever the play page shows
     if clock is not None and at is not None:
-        clock.set(at)
-    return client.post(
-        f"/live/{pin}/answer", data={"csrf_token": csrf_token(page), "index": str(index), **fields}
-    )
+        clock.freeze(at)
+    try:
+        return client.post(
+            f"/live/{pin}/answer",
+            data={"csrf_token": csrf_token(page), "index": str(index), **fields},
+        )
+    finally:
+        if clock is not None and at is not None:
+            clock.set(at)

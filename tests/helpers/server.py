@@ -185,3 +185,24 @@ class Browserless:
             },
         )
         return presentation, rated
+
+
+def seed_teacher(database_url: str, instance: Path) -> str:
+    """A teacher account on the served database (the site signs up only students);
+    returns the username, whose password is ``PASSWORD``."""
+    from quizapp import create_app
+    from quizapp.extensions import db
+    from quizapp.models import User
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "AUTO_SETUP": False},
+        instance_path=str(instance),
+    )
+    username = unique_name("teacher")
+    with app.app_context():
+        teacher = User(username=username, display_name="Served Teacher", role="teacher")
+        teacher.set_password(PASSWORD)
+        db.session.add(teacher)
+        db.session.commit()
+        db.engine.dispose()
+    return username
