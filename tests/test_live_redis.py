@@ -9,7 +9,6 @@ them after.
 
 from __future__ import annotations
 
-import os
 import re
 import selectors
 import socket
@@ -23,26 +22,16 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.live import act, answer, answer_fields, host_game, join_game, mixed_set
+from helpers.redis_server import redis_url_or_skip
 from helpers.server import Browserless, Gunicorn, seed_teacher
 from helpers.teaching import make_teacher
 
 from quizapp.live.store import RedisStore
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
 
 @pytest.fixture
 def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        reason = f"Redis is not answering at {REDIS_URL} ({error}); start it: redis-server"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}. CI must run the live tests on Redis")
-        pytest.skip(reason)
-    return REDIS_URL
+    return redis_url_or_skip()
 
 
 @pytest.fixture
