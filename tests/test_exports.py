@@ -27,7 +27,7 @@ from flask import Flask
 from helpers.clock import CLOCK_START
 
 from quizapp.config import DEFAULT_BANK_DIR
-from quizapp.core.bank import Bank, BankQuestion
+from quizapp.core.bank import Bank, BankQuestion, choice_order
 from quizapp.core.exports.anki import GAP, note_guid
 from quizapp.core.exports.gift import to_gift
 from quizapp.core.exports.gift_reader import blocks, read_block
@@ -116,6 +116,60 @@ def _html(text: str) -> str:
     import html
 
     return html.escape(" ".join(text.split()))
+
+
+def _import_notes(package: bytes, folder: Path) -> dict[str, dict[str, str]]:
+    """The notes' fields as Anki's own backend reads them back, by question id."""
+    folder.mkdir()
+    path = folder / "bank.apkg"
+    path.write_bytes(package)
+    collection = Collection(str(folder / "collection.anki2"))
+    try:
+        _import_apkg(collection, path)
+        fields = [dict(note.items()) for note in _notes_by_guid(collection).values()]
+    finally:
+        collection.close()
+    return {item["QuestionId"]: item for item in fields}
+
+
+def _listed_choices(prompt_field: str) -> list[str]:
+    import html
+
+    return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", prompt_field)]
+
+
+def test_every_cloze_read_back_by_anki_keeps_the_text_around_its_gap(
+    bank: Bank, titles: dict[str, str], tmp_path: Path
+) -> None:
+    import html
+
+    notes = _import_notes(to_apkg(bank.questions, titles, CLOCK_START), tmp_path / "anki")
+    clozes = [q for q in bank.questions if q.kind == "cloze"]
+    assert clozes
+    for question in clozes:
+        text = html.unescape(notes[question.id]["Text"])
+        before, _, rest = text.partition("{{c1::")
+        answer, _, after = rest.partition("}}")
+        source_before, source_after = GAP.split(question.prompt, maxsplit=1)
+        assert (before, answer, after) == (source_before, question.answer, source_after)
+
+
+def test_choices_come_in_a_stable_shuffled_order_the_api_shares(
+    bank: Bank, titles: dict[str, str], tmp_path: Path
+) -> None:
+    first = _import_notes(to_apkg(bank.questions, titles, CLOCK_START), tmp_path / "first")
+    second = _import_notes(to_apkg(bank.questions, titles, LATER), tmp_path / "second")
+    multiple = [q for q in bank.questions if q.kind == "choice"]
+    right_first = 0
+    for question in multiple:
+        listed = _listed_choices(first[question.id]["Prompt"])
+        assert sorted(listed) == sorted(question.choices)
+        assert listed == _listed_choices(second[question.id]["Prompt"])
+        assert tuple(listed) == choice_order(question.id, question.choices)
+        right_first += listed[0] == question.answer
+    # The bank lists the right answer first; shuffled, it leads about 1 in n times.
+    expected = sum(1 / len(q.choices) for q in multiple)
+    assert 0.5 * expected <= right_first <= 1.5 * expected
 
 
 def test_importing_a_newer_apkg_updates_the_notes_instead_of_doubling_them(

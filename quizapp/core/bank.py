@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,19 @@ class Evidence:
 
     source: str
     quote: str
+
+
+def choice_order(question_id: str, choices: Sequence[str]) -> tuple[str, ...]:
+    """A question's choices in the order every copy of it shows: shuffled, seeded by its id.
+
+    The bank writes the right answer first, so a list shown as stored gives it
+    away; the Anki export and the API both show this order, which stays the
+    same from one export or call to the next. (The quiz and study pages shuffle
+    per attempt instead, so they do not use it.)
+    """
+    order = list(choices)
+    random.Random(f"choices:{question_id}").shuffle(order)
+    return tuple(order)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from quizapp.core.bank import BankQuestion
+from quizapp.core.bank import BankQuestion, choice_order
 from quizapp.core.exports.forms import COLLECTION, category_label, evidence_lines
 
 #: Fixed ids (Anki wants 13-digit-ish ints): never change them, or re-imports duplicate.
@@ -71,7 +71,8 @@ def _answer_html(question: BankQuestion) -> str:
 def _prompt_html(question: BankQuestion) -> str:
     prompt = _html(question.prompt)
     if question.kind == "choice":
-        prompt += "<ul>" + "".join(f"<li>{_html(c)}</li>" for c in question.choices) + "</ul>"
+        choices = choice_order(question.id, question.choices)
+        prompt += "<ul>" + "".join(f"<li>{_html(c)}</li>" for c in choices) + "</ul>"
     if question.kind == "order":
         prompt += "<br><i>Put in order, earliest first:</i><ul>"
         prompt += "".join(f"<li>{_html(item)}</li>" for item in sorted(question.answer)) + "</ul>"
@@ -79,8 +80,15 @@ def _prompt_html(question: BankQuestion) -> str:
 
 
 def _cloze_text(question: BankQuestion) -> str:
-    before, _, after = GAP.sub("\0", question.prompt, count=1).partition("\0")
-    return f"{_html(before)}{{{{c1::{_html(str(question.answer))}}}}}{_html(after)}"
+    """The sentence with its gap as ``{{c1::answer}}``.
+
+    Whitespace is folded over the whole sentence before it is split at the gap,
+    so the spaces on either side of the gap stay ("the {{c1::war}} and").
+    """
+    sentence = " ".join(question.prompt.split())
+    before, _, after = GAP.sub("\0", sentence, count=1).partition("\0")
+    gap = html.escape(" ".join(str(question.answer).split()))
+    return f"{html.escape(before)}{{{{c1::{gap}}}}}{html.escape(after)}"
 
 
 def anki_note(question: BankQuestion, titles: Mapping[str, str] | None = None) -> AnkiNote:
