@@ -3,6 +3,8 @@ the study service, and the same permissions as the pages."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -25,9 +27,12 @@ from helpers.web import csrf_token, register
 from sqlalchemy import func, select
 
 from quizapp.api import routing
+from quizapp.config import DEFAULT_BANK_DIR
+from quizapp.core.exports.anki import anki_note
 from quizapp.core.scopes import Scope
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Card, Review, User
+from quizapp.persistence.bank_files import load_bank
 from quizapp.study import service as study_service
 
 
@@ -419,6 +424,31 @@ def test_the_bank_lists_filters_and_pages(client: FlaskClient, app: Flask) -> No
     detail = client.get(f"/api/v1/bank/questions/{one['id']}", headers=bearer(token)).get_json()
     assert detail == one
     assert detail["evidence"]["quote"]
+
+
+def test_choices_come_shuffled_per_question_in_the_anki_exports_order(
+    client: FlaskClient, app: Flask
+) -> None:
+    _, _, token = _student(app)
+    url = "/api/v1/bank/questions?kind=choice&per_page=100"
+    body = client.get(url, headers=bearer(token)).get_json()
+    again = client.get(url, headers=bearer(token)).get_json()
+    assert body == again
+    bank = {question.id: question for question in load_bank(DEFAULT_BANK_DIR).questions}
+    items = body["items"]
+    assert len(items) == body["total"] > 10
+    for item in items:
+        prompt = anki_note(bank[item["id"]]).fields[0]
+        listed = [html.unescape(c) for c in re.findall(r"<li>(.*?)</li>", prompt)]
+        assert item["choices"] == listed
+    right_first = sum(item["choices"][0] == item["answer"] for item in items)
+    assert right_first < len(items) / 2  # the bank itself lists the right answer first
+    spec = client.get("/api/v1/openapi.json").get_json()
+    described = spec["components"]["schemas"]
+    assert any(
+        "present them as given" in str(schema.get("properties", {}).get("choices", {}))
+        for schema in described.values()
+    )
 
 
 # ---------------------------------------------------------------- teachers

@@ -94,7 +94,10 @@ class QuestionOut(BaseModel):
     prompt: str
     answer: str | list[str] = Field(description="The answer; for `order`, events in order.")
     accepted: list[str] = Field(description="Other answers accepted as right.")
-    choices: list[str]
+    choices: list[str] = Field(
+        description="For `choice`, the options, shuffled in an order fixed per question (the "
+        "Anki export's order): present them as given; do not sort them."
+    )
     tags: list[str]
     evidence: EvidenceOut
     more_evidence: list[EvidenceOut]

@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select, update
 from quizapp.api import schemas
 from quizapp.api.errors import ApiError
 from quizapp.auth import service as auth_service
-from quizapp.core.bank import CATEGORY_LABELS
+from quizapp.core.bank import CATEGORY_LABELS, choice_order
 from quizapp.core.days import study_day
 from quizapp.core.readiness import days_left, is_active
 from quizapp.core.scheduling import next_intervals
@@ -149,7 +149,7 @@ def question_out(question: Question) -> schemas.QuestionOut:
         prompt=question.prompt,
         answer=question.answer,
         accepted=list(question.accepted or []),
-        choices=list(question.choices or []),
+        choices=list(choice_order(question.id, question.choices or [])),
         tags=question.tags,
         evidence=schemas.EvidenceOut(source=question.source, quote=question.evidence),
         more_evidence=[
