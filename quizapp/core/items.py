@@ -34,13 +34,14 @@ LOW_DISCRIMINATION = 0.2
 
 #: Fewer answers than this give no discrimination flag: the figures swing too much to judge.
 #:
-#: Moodle's quiz statistics set no floor of their own but treat small data sets
-#: as a special case (docs.moodle.org/dev/Quiz_statistics_calculations, "For small
-#: data sets ..."). Classical test theory guidance is firmer: BYU's Assessment
+#: Moodle's quiz statistics set no floor of their own; their calculations page
+#: (docs.moodle.org/dev/Quiz_statistics_calculations) only notes that small data
+#: sets may call for counting every attempt. Classical test theory guidance is
+#: firmer: BYU's Assessment
 #: Basics (open.byu.edu/Assessment_Basics/item_analsyis) cites 100-200
 #: respondents for basic item analysis and asks for caution with classroom
-#: tests, and Downing and Yudkowsky (Assessment in Health Professions Education,
-#: 2009) hold that about 30 examinees still give helpful information. 30 is that
+#: tests, and Downing and Yudkowsky (as quoted in secondary item-analysis
+#: literature) hold that about 30 examinees still give helpful information. 30 is that
 #: lowest defensible floor; with a handful of students one answer can flip r's sign.
 MIN_FOR_DISCRIMINATION = 30
 #: Share of attempts in each of the upper and lower groups (Kelley's 27%).
