@@ -344,6 +344,23 @@ def test_item_analysis_and_an_attempt_open_for_the_teacher(app: Flask) -> None:
     assert "no idea" in detail
 
 
+def test_item_analysis_on_three_students_says_so_and_does_not_flag_the_key(app: Flask) -> None:
+    # Issue 23: the only student right on the first question did worst on the rest, so r is
+    # -1, yet with three answers that says nothing about the key.
+    teacher, set_id, (class_id, *students) = classroom(app, students=3, shuffle=None)
+    assignment_id = assign(teacher, set_id, class_id)
+    patterns = [[False, True, True], [False, True, True], [True, False, False]]
+    for student, pattern in zip(students, patterns, strict=True):
+        take(app, student, assignment_id, pattern)
+    page = teacher.get(f"/teach/assignments/{assignment_id}/items").get_data(as_text=True)
+    assert "check the key" not in page
+    assert "Low discrimination" not in page
+    assert "-1.00" not in page
+    assert "3 students answered; item statistics need at least 30 before they mean much." in page
+    assert "33%" in page  # the counts and facility still show
+    assert "67%" in page
+
+
 def test_a_class_exam_applies_to_members_and_shows_class_readiness(app: Flask) -> None:
     teacher = app.test_client()
     make_teacher(app, teacher)

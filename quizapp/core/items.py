@@ -10,6 +10,10 @@ every figure for a question uses only the attempts that were given it, and an
 attempt's overall standing is its proportion correct, never its raw count.
 Discrimination is "corrected": an attempt's standing leaves the question itself
 out, or an item would partly correlate with itself and look better than it is.
+
+Discrimination needs a sample: below MIN_FOR_DISCRIMINATION answers a question
+gets no discrimination flag, and the report says how many answered and how many
+it needs (small_sample_note), while the counts and facility still show.
 """
 
 from __future__ import annotations
@@ -28,6 +32,18 @@ MIN_FOR_EASY = 5
 #: Discrimination below this is flagged: the question barely separates strong from weak.
 LOW_DISCRIMINATION = 0.2
 
+#: Fewer answers than this give no discrimination flag: the figures swing too much to judge.
+#:
+#: Moodle's quiz statistics set no floor of their own; their calculations page
+#: (docs.moodle.org/dev/Quiz_statistics_calculations) only notes that small data
+#: sets may call for counting every attempt. Classical test theory guidance is
+#: firmer: BYU's Assessment
+#: Basics (open.byu.edu/Assessment_Basics/item_analsyis) cites 100-200
+#: respondents for basic item analysis and asks for caution with classroom
+#: tests, and Downing and Yudkowsky (as quoted in secondary item-analysis
+#: literature) hold that about 30 examinees still give helpful information. 30 is that
+#: lowest defensible floor; with a handful of students one answer can flip r's sign.
+MIN_FOR_DISCRIMINATION = 30
 #: Share of attempts in each of the upper and lower groups (Kelley's 27%).
 GROUP_SHARE = 0.27
 #: Fewer ranked attempts than this give no upper-lower figure: each group would be one student.
@@ -65,6 +81,11 @@ class ItemStats:
     common_wrong: tuple[tuple[str, int], ...]
     flags: tuple[str, ...]
 
+    @property
+    def enough_answers(self) -> bool:
+        """Whether enough students answered for discrimination to mean much."""
+        return self.answered >= MIN_FOR_DISCRIMINATION
+
 
 def analyse_items(
     attempts: Sequence[Mapping[str, ItemResponse]], question_order: Sequence[str] | None = None
@@ -76,6 +97,17 @@ def analyse_items(
     but missing from ``question_order`` is added at the end rather than dropped.
     """
     return [_item_stats(qid, attempts) for qid in _question_ids(attempts, question_order)]
+
+
+def small_sample_note(answered: int) -> str | None:
+    """The plain warning for a sample too small to judge by, or None when it is big enough."""
+    if answered >= MIN_FOR_DISCRIMINATION:
+        return None
+    students = "student" if answered == 1 else "students"
+    return (
+        f"{answered} {students} answered; item statistics need at least "
+        f"{MIN_FOR_DISCRIMINATION} before they mean much."
+    )
 
 
 def facility(scores: Sequence[bool]) -> float | None:
@@ -183,12 +215,20 @@ def _common_wrong(responses: Sequence[ItemResponse]) -> tuple[tuple[str, int], .
 
 
 def _flags(share: float | None, answered: int, discrimination: float | None) -> tuple[str, ...]:
-    """Plain-language reasons to look at a question; negative replaces low discrimination."""
+    """Plain-language reasons to look at a question; negative replaces low discrimination.
+
+    Facility flags stay on small samples: "fewer than 30% answered correctly" is
+    a plain count of those who answered, true of them however few (easy still
+    waits for MIN_FOR_EASY). Discrimination flags wait for MIN_FOR_DISCRIMINATION,
+    since a few students can make a correct key look "negative" by chance.
+    """
     flags: list[str] = []
     if share is not None and share < HARD_BELOW:
         flags.append(FLAG_HARD)
     if share is not None and share > EASY_ABOVE and answered >= MIN_FOR_EASY:
         flags.append(FLAG_EASY)
+    if answered < MIN_FOR_DISCRIMINATION:
+        return tuple(flags)
     if discrimination is not None and discrimination < 0:
         flags.append(FLAG_NEGATIVE_DISCRIMINATION)
     elif discrimination is not None and discrimination < LOW_DISCRIMINATION:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from quizapp.core.assignments import best_attempt, gradebook_status
 from quizapp.core.bank import CATEGORIES, CATEGORY_LABELS
 from quizapp.core.exports.tabular import spreadsheet_safe
-from quizapp.core.items import ItemResponse, ItemStats, analyse_items
+from quizapp.core.items import ItemResponse, ItemStats, analyse_items, small_sample_note
 from quizapp.core.readiness import Readiness, exam_moment, readiness
 from quizapp.core.scheduling import CardState
 from quizapp.exam.service import questions_in_scope
@@ -200,6 +200,16 @@ def class_csv(book: ClassGradebook) -> str:
 class ItemRow:
     stats: ItemStats
     question: Question | None
+
+    @property
+    def sample_note(self) -> str | None:
+        """Why this question's discrimination is not judged yet, if it is not."""
+        return small_sample_note(self.stats.answered) if self.stats.answered else None
+
+
+def item_sample_note(attempts: int) -> str | None:
+    """The report-wide warning while too few students have submitted to judge by."""
+    return small_sample_note(attempts) if attempts else None
 
 
 def item_analysis(assignment: Assignment) -> tuple[list[ItemRow], int]:

@@ -471,7 +471,13 @@ def assignment_csv(assignment_id: int) -> Response:
 def items(assignment_id: int) -> str:
     found = _assignment_or_404(assignment_id)
     rows, attempts = reports.item_analysis(found)
-    return render_template("teach/items.html", assignment=found, rows=rows, attempts=attempts)
+    return render_template(
+        "teach/items.html",
+        assignment=found,
+        rows=rows,
+        attempts=attempts,
+        sample_note=reports.item_sample_note(attempts),
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>")

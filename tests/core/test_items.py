@@ -15,6 +15,10 @@ Pearson r is computed as Sxy / sqrt(Sxx * Syy) with Sxy = sum(xy) - n*mean(x)*me
 Sxx = sum(x^2) - n*mean(x)^2 and Syy likewise (y in thirds; the scale cancels).
 Upper and lower groups hold max(1, round(0.27 * 6)) = round(1.62) = 2 students each;
 students tied on a group's edge share its remaining places equally.
+
+Six students are too few for discrimination flags (MIN_FOR_DISCRIMINATION), so
+flags are checked on the class copied five times (LARGE_CLASS, 30 attempts):
+copying every attempt leaves facility and r exactly as worked out here.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from quizapp.core.items import (
     FLAG_NEGATIVE_DISCRIMINATION,
     HARD_BELOW,
     LOW_DISCRIMINATION,
+    MIN_FOR_DISCRIMINATION,
     MIN_FOR_EASY,
     NO_ANSWER,
     ItemResponse,
@@ -38,6 +43,7 @@ from quizapp.core.items import (
     analyse_items,
     facility,
     point_biserial,
+    small_sample_note,
 )
 
 TABLE = {"A": "1101", "B": "1001", "C": "0100", "D": "0010", "E": "0001", "F": "0000"}
@@ -62,10 +68,12 @@ def by_id(stats: list[ItemStats]) -> dict[str, ItemStats]:
 
 
 CLASS = [attempt(marks) for marks in TABLE.values()]
+LARGE_CLASS = CLASS * 5
 
 
 def test_the_thresholds_are_the_documented_ones() -> None:
     assert (HARD_BELOW, EASY_ABOVE, LOW_DISCRIMINATION, MIN_FOR_EASY) == (0.3, 0.9, 0.2, 5)
+    assert MIN_FOR_DISCRIMINATION == 30
     assert FLAG_HARD == "Hard: fewer than 30% answered correctly"
     assert FLAG_EASY == "Easy: over 90% answered correctly"
     assert FLAG_LOW_DISCRIMINATION == (
@@ -103,7 +111,10 @@ def test_q2_does_not_discriminate() -> None:
     assert q2.facility == pytest.approx(0.333, abs=5e-4)
     assert q2.discrimination == pytest.approx(0.0, abs=5e-4)
     assert q2.upper_lower == pytest.approx(0.0, abs=5e-4)
-    assert q2.flags == (FLAG_LOW_DISCRIMINATION,)
+    assert q2.flags == ()  # six answers: too few to flag
+    large = by_id(analyse_items(LARGE_CLASS))["q2"]
+    assert large.discrimination == pytest.approx(q2.discrimination)
+    assert large.flags == (FLAG_LOW_DISCRIMINATION,)
 
 
 def test_q3_is_hard_and_favours_the_weak() -> None:
@@ -116,7 +127,10 @@ def test_q3_is_hard_and_favours_the_weak() -> None:
     assert q3.facility == pytest.approx(0.167, abs=5e-4)
     assert q3.discrimination == pytest.approx(-0.489, abs=5e-4)
     assert q3.upper_lower == pytest.approx(-0.5, abs=5e-4)
-    assert q3.flags == (FLAG_HARD, FLAG_NEGATIVE_DISCRIMINATION)
+    assert q3.flags == (FLAG_HARD,)  # six answers: the facility flag only
+    large = by_id(analyse_items(LARGE_CLASS))["q3"]
+    assert large.discrimination == pytest.approx(q3.discrimination)
+    assert large.flags == (FLAG_HARD, FLAG_NEGATIVE_DISCRIMINATION)
 
 
 def test_q4_a_tie_on_the_upper_edge() -> None:
@@ -168,12 +182,44 @@ def test_zero_variance_in_the_rest_leaves_discrimination_undefined() -> None:
 def test_negative_discrimination_replaces_the_low_flag() -> None:
     # A miskeyed question: the three who did best elsewhere all "got it wrong".
     miskeyed = [attempt(marks) for marks in ("0111", "0111", "0110", "1100", "1000", "1000")]
-    q1 = by_id(analyse_items(miskeyed))["q1"]
+    q1 = by_id(analyse_items(miskeyed * 5))["q1"]
     assert q1.discrimination is not None
     assert q1.discrimination < 0
     assert q1.upper_lower == -1.0
     assert FLAG_NEGATIVE_DISCRIMINATION in q1.flags
     assert FLAG_LOW_DISCRIMINATION not in q1.flags
+
+
+def test_three_students_never_raise_check_the_key() -> None:
+    # Issue 23: a correct key answered by 3 students. The one who got it right did worst
+    # elsewhere, so r is negative, but three answers cannot tell a wrong key from chance.
+    three = [attempt(marks) for marks in ("011", "011", "100")]
+    q1 = by_id(analyse_items(three))["q1"]
+    assert q1.discrimination is not None
+    assert q1.discrimination < 0
+    assert not q1.enough_answers
+    assert q1.flags == ()
+
+
+def test_discrimination_flags_start_at_the_minimum_sample() -> None:
+    # The miskeyed question of the test above, once with one attempt short of the minimum.
+    miskeyed = [attempt(marks) for marks in ("0111", "0111", "0110", "1100", "1000", "1000")]
+    short = (miskeyed * 5)[: MIN_FOR_DISCRIMINATION - 1]
+    full = miskeyed * 5
+    assert len(full) == MIN_FOR_DISCRIMINATION
+    assert by_id(analyse_items(short))["q1"].flags == ()
+    assert by_id(analyse_items(full))["q1"].flags == (FLAG_NEGATIVE_DISCRIMINATION,)
+    assert by_id(analyse_items(full))["q1"].enough_answers
+
+
+def test_the_small_sample_note_says_how_many_and_how_many_more() -> None:
+    assert small_sample_note(3) == (
+        "3 students answered; item statistics need at least 30 before they mean much."
+    )
+    assert small_sample_note(1) == (
+        "1 student answered; item statistics need at least 30 before they mean much."
+    )
+    assert small_sample_note(MIN_FOR_DISCRIMINATION) is None
 
 
 def test_attempts_with_different_questions() -> None:
