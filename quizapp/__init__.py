@@ -8,10 +8,8 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import Flask, Response, g, render_template
+from flask import Flask
 from flask_login import current_user
-from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import build_config
@@ -58,7 +56,7 @@ def create_app(
     login_manager.init_app(app)
     compress.init_app(app)
 
-    from quizapp.web import assets, guards, headers, links, theme, throttle
+    from quizapp.web import assets, error_pages, guards, headers, links, theme, throttle
 
     _trust_proxies(app)
 
@@ -70,7 +68,7 @@ def create_app(
     theme.install(app)
     _register_blueprints(app)
     _register_template_helpers(app)
-    _register_error_pages(app)
+    error_pages.install(app)
 
     from quizapp.cli import register_commands
 
@@ -132,34 +130,6 @@ def _register_blueprints(app: Flask) -> None:
     areas = (home, auth, bank, study, quiz, exam, progress, assignments, teach, exports, live)
     for area in (*areas, api):
         app.register_blueprint(area.bp)
-
-
-def _register_error_pages(app: Flask) -> None:
-    from quizapp.api import errors as api_errors
-
-    def render_error(error: HTTPException) -> tuple[str, int] | Response:
-        if api_errors.is_api_request():  # inside /api: the API's one JSON error shape
-            return api_errors.from_http_exception(error)
-        return render_template(
-            "error.html", code=error.code, name=error.name, description=error.description
-        ), error.code or 500
-
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(code, render_error)
-
-    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]] | Response:
-        """Busy past the timeout, locked, read-only or full: nothing half-done was kept
-        (the transaction is rolled back), so the user may simply try again. The page
-        reads nothing from the database, which may still be unable to answer."""
-        db.session.rollback()
-        app.logger.warning("database unavailable: %s", error.orig)
-        g._login_user = login_manager.anonymous_user()  # so rendering loads no account
-        if api_errors.is_api_request():
-            return api_errors.unavailable()
-        return render_template("unavailable.html"), 503, {"Retry-After": "5"}
-
-    for failure in (OperationalError, InternalError):
-        app.register_error_handler(failure, database_unavailable)
 
 
 def _register_template_helpers(app: Flask) -> None:

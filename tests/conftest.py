@@ -69,6 +69,16 @@ def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(scope="session")
+def app_maker(database_url: str) -> Callable[..., Flask]:
+    """``make_app`` on the session's database, for a module that needs its own app."""
+
+    def build(instance_path: Path, **overrides: Any) -> Flask:
+        return make_app(database_url, instance_path, **overrides)
+
+    return build
+
+
+@pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = make_app(database_url, tmp_path_factory.mktemp("instance"))
     yield application

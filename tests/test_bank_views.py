@@ -125,4 +125,4 @@ def test_detail_shows_the_note_where_the_texts_disagree(client: FlaskClient, app
 def test_unknown_question_is_404(client: FlaskClient) -> None:
     response = client.get("/bank/no-such-question")
     assert response.status_code == 404
-    assert "Not Found" in response.get_data(as_text=True)
+    assert "find that page" in response.get_data(as_text=True)

@@ -624,3 +624,18 @@ def test_ordering_by_pointer_touch_and_keyboard_and_without_javascript(
     # The theme switch is a plain form there.
     page.get_by_role("button", name="Dark theme").click()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+
+
+# ---------------------------------------------------------------- an error page
+
+
+def test_a_missing_page_is_friendly_light_and_dark_at_both_widths(contexts: Any) -> None:
+    page = contexts(viewport={"width": 390, "height": 860}).new_page()
+    response = page.goto("/no/such/page")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="We couldn't find that page")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    _check(page, "not-found")
+    page.get_by_role("link", name="Go to the home page").click()
+    expect(page).to_have_url(re.compile(r"/$"))
