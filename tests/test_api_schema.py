@@ -78,15 +78,17 @@ def _load_document() -> schemathesis.BaseSchema:
 schema = _load_document()
 #: Methods that change nothing; every other method is a write.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@schema.parametrize()
-@settings(
+#: Hypothesis settings for both schemathesis runs: few cases, the same ones every run.
+FEW_REPEATABLE_EXAMPLES = settings(
     max_examples=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+
+
+@schema.parametrize()
+@FEW_REPEATABLE_EXAMPLES
 def test_the_api_keeps_to_its_document(
     case: schemathesis.Case, app: Flask, teacher_token: str
 ) -> None:
@@ -97,12 +99,7 @@ def test_the_api_keeps_to_its_document(
 
 
 @schema.exclude(method=sorted(SAFE_METHODS)).parametrize()
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
+@FEW_REPEATABLE_EXAMPLES
 def test_a_read_only_token_is_refused_every_write_operation(
     case: schemathesis.Case, app: Flask, read_only_token: str
 ) -> None:
